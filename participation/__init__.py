@@ -1,0 +1,15 @@
+"""samenplan: a circle of residents makes a plan together, by consent.
+
+Folders by job:
+  issues.py     kwesties: read content/kwesties/<slug>/kwestie.md
+  settings.py   load Pelican settings (pelicanconf.py) plus samenplan's own
+  db.py         the SQLite database: connection, schema, short write transactions
+  store.py      contributions: store them, read the public rows back
+  forms.py      validation of what residents send
+  site/         the Pelican plugin: generator that renders kwestie pages
+  rebuild.py    coalescing incremental rebuilds after contributions
+  web/          the Flask app: /deelnemen/ and serving output/ in the demo
+  cli.py        the `samenplan` command
+"""
+
+__version__ = "0.1.0"

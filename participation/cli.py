@@ -1,0 +1,111 @@
+"""The `samenplan` command. tasks.py (invoke) calls the same functions.
+
+    samenplan serve [--host 127.0.0.1] [--port 8000]   build, then serve site + endpoint
+    samenplan build                                    full build into output/
+    samenplan new <slug>                               a new kwestie from the template
+    samenplan worker                                   only the rebuild worker (production)
+"""
+
+import argparse
+import logging
+import signal
+import sys
+
+from .settings import load_settings
+
+
+def build(settings_file=None):
+    from .build import build as full_build
+
+    full_build(load_settings(settings_file))
+
+
+def serve(settings_file=None, host="127.0.0.1", port=8000, ready=None):
+    """Build the whole site, then serve it and /deelnemen/ in one process.
+
+    Contributions trigger an incremental rebuild of their kwestie.
+    """
+    from werkzeug.serving import make_server
+
+    from .build import build as full_build
+    from .rebuild import Rebuilder
+    from .web import create_app
+
+    settings = load_settings(settings_file)
+    full_build(settings)
+    rebuilder = Rebuilder(settings).start()
+    app = create_app(settings=settings, serve_site=True, rebuilder=rebuilder)
+    server = make_server(host, port, app, threaded=True)
+    # SIGTERM (e.g. from a test or a service manager) stops as cleanly as Ctrl+C.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    print(f"samenplan draait op http://{host}:{server.server_port}/  (stoppen: Ctrl+C)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        rebuilder.stop()
+
+
+def _raise_interrupt(*_):
+    raise KeyboardInterrupt
+
+
+def worker(settings_file=None):
+    """Run the rebuild worker in the foreground, e.g. beside gunicorn.
+
+    It polls the site_changes table, so contributions stored by other
+    processes reach the site too.
+    """
+    from .rebuild import Rebuilder
+
+    rebuilder = Rebuilder(load_settings(settings_file))
+    print("samenplan: rebuild worker draait (stoppen: Ctrl+C)", flush=True)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        rebuilder.run()
+    except KeyboardInterrupt:
+        pass
+
+
+def new(slug, settings_file=None):
+    """Create content/kwesties/<slug>/kwestie.md in phase draft; returns its path."""
+    from .issues import new_issue
+
+    path = new_issue(load_settings(settings_file), slug)
+    print(f"Nieuwe kwestie: {path}")
+    return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="samenplan", description="Samen een plan maken.")
+    parser.add_argument("--settings", help="Pelican-instellingen (standaard: ./pelicanconf.py)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("serve", help="bouw de site en start de server (de demo)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    commands.add_parser("build", help="bouw de hele site in output/")
+    p = commands.add_parser("new", help="maak een nieuwe kwestie")
+    p.add_argument("slug")
+    commands.add_parser("worker", help="alleen het opnieuw bouwen na bijdragen (productie)")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "serve":
+            serve(args.settings, args.host, args.port)
+        elif args.command == "build":
+            build(args.settings)
+        elif args.command == "new":
+            new(args.slug, args.settings)
+        elif args.command == "worker":
+            worker(args.settings)
+    except (FileNotFoundError, FileExistsError, ValueError) as error:
+        print(f"samenplan: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Kwesties (issues): one folder each under content/kwesties/<slug>/.
+
+kwestie.md holds the open question, the phase, the constraints (kaders) and a
+Markdown body, as Pelican metadata ("Key: value" lines). It is read with
+Pelican's own Markdown reader, so the body renders exactly as on the site.
+"""
+
+import datetime
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+from pelican.readers import MarkdownReader
+
+# Phase -> Dutch label. Order is the life of a kwestie.
+PHASES = {
+    "draft": "voorbereiding",
+    "open": "We willen samen een plan maken",
+    "proposing": "concept-plan",
+    "adopted": "gedragen plan",
+    "closed": "gesloten",
+}
+PUBLIC_PHASES = ("open", "proposing", "adopted", "closed")
+ISSUE_FILE = "kwestie.md"
+
+
+class IssueFileError(ValueError):
+    """A kwestie.md that cannot be used; the message names the file and field."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    slug: str
+    title: str
+    question: str
+    phase: str
+    constraints: tuple = ()
+    summary: str = ""
+    place: str = ""
+    municipality: str = ""
+    coordinator: str = ""
+    opened: datetime.date | None = None
+    ideas_until: datetime.date | None = None
+    min_circle: int = 3
+    budget: int | None = None
+    body: str = field(default="", repr=False)  # HTML rendered from Markdown
+    source_path: str = field(default="", repr=False)
+
+    @property
+    def phase_label(self):
+        return PHASES[self.phase]
+
+    @property
+    def is_public(self):
+        return self.phase in PUBLIC_PHASES
+
+    @property
+    def url(self):
+        return f"kwesties/{self.slug}/"
+
+
+def _text(metadata, key, default=""):
+    value = metadata.get(key, default)
+    if isinstance(value, list):
+        value = " ".join(value)
+    return str(value).strip()
+
+
+def _summary(metadata, settings):
+    """Pelican renders Summary as Markdown (FORMATTED_FIELDS): keep that HTML as HTML."""
+    if "summary" in settings.get("FORMATTED_FIELDS", ()):
+        return Markup(metadata.get("summary", ""))
+    return _text(metadata, "summary")
+
+
+def _date(metadata, key, path):
+    value = _text(metadata, key)
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise IssueFileError(f"{path}: {key} moet een datum zijn als 2027-01-31, niet {value!r}")
+
+
+def _int(metadata, key, path, default=None):
+    value = _text(metadata, key).replace(".", "").replace("_", "")
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise IssueFileError(f"{path}: {key} moet een heel getal zijn, niet {value!r}")
+
+
+def read_issue(path, settings):
+    """Read one content/kwesties/<slug>/kwestie.md into an Issue."""
+    path = Path(path)
+    body, metadata = MarkdownReader(settings).read(str(path))
+    slug = path.parent.name
+    for required in ("title", "question", "phase"):
+        if not _text(metadata, required):
+            raise IssueFileError(f"{path}: {required.capitalize()} ontbreekt")
+    phase = _text(metadata, "phase").lower()
+    if phase not in PHASES:
+        raise IssueFileError(f"{path}: Phase moet een van {', '.join(PHASES)} zijn, niet {phase!r}")
+    constraints = metadata.get("constraints", [])
+    if isinstance(constraints, str):
+        constraints = [constraints]
+    return Issue(
+        slug=slug,
+        title=_text(metadata, "title"),
+        question=_text(metadata, "question"),
+        phase=phase,
+        constraints=tuple(c.strip() for c in constraints if c.strip()),
+        summary=_summary(metadata, settings),
+        place=_text(metadata, "place"),
+        municipality=_text(metadata, "municipality"),
+        coordinator=_text(metadata, "coordinator"),
+        opened=_date(metadata, "opened", path),
+        ideas_until=_date(metadata, "ideas_until", path),
+        min_circle=_int(metadata, "min_circle", path, default=3),
+        budget=_int(metadata, "budget", path),
+        body=body,
+        source_path=str(path),
+    )
+
+
+def issues_folder(settings):
+    return Path(settings["PATH"]) / settings["SAMENPLAN_KWESTIE_PATH"]
+
+
+def issue_files(settings):
+    folder = issues_folder(settings)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(f"*/{ISSUE_FILE}") if p.is_file())
+
+
+def sort_key(issue):
+    """Home page order: by phase in the life of a kwestie, newest first, then title."""
+    opened = issue.opened.toordinal() if issue.opened else 0
+    return (list(PHASES).index(issue.phase), -opened, issue.title.lower(), issue.slug)
+
+
+def load_public_issues(settings):
+    """All public kwesties, in home page order."""
+    issues = [read_issue(p, settings) for p in issue_files(settings)]
+    return sorted((i for i in issues if i.is_public), key=sort_key)
+
+
+class IssueLookup:
+    """Find one kwestie by slug for the web app, re-reading it when its file changes.
+
+    Per request this costs one stat() of the one kwestie asked for, so it
+    does not grow with the number of kwesties.
+    """
+
+    def __init__(self, settings):
+        self.settings = settings
+        self._cache = {}  # slug -> (mtime, Issue)
+
+    def get(self, slug):
+        """The public Issue for slug, or None."""
+        if not slug or slug.startswith(".") or os.sep in slug or "/" in slug:
+            return None
+        path = issues_folder(self.settings) / slug / ISSUE_FILE
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            return None
+        cached = self._cache.get(slug)
+        if cached and cached[0] == mtime:
+            issue = cached[1]
+        else:
+            issue = read_issue(path, self.settings)
+            self._cache[slug] = (mtime, issue)
+        return issue if issue.is_public else None
+
+
+NEW_ISSUE_TEMPLATE = """\
+Title: {title}
+Question: Schrijf hier de open vraag aan de buurt. Nog zonder plan.
+Phase: draft
+Summary: Eén zin voor de lijst met kwesties.
+Place: Buurt, plaats
+Opened: {today}
+Ideas_until:
+Min_circle: 3
+Coordinator: Naam, onafhankelijk gespreksleider
+Municipality: Gemeente ...
+Constraints: Wat ligt vast? Eén kader per regel, bijvoorbeeld de wet of een budget.
+    Tweede kader.
+
+## Wat er speelt
+
+Beschrijf de situatie in gewone taal. Korte zinnen.
+
+## Hoe het werkt
+
+Iedereen die het belangrijk vindt dat dit goed gaat, kan meedoen in de kring.
+Er komt niets in het plan waar iemand uit de kring bezwaar tegen heeft.
+"""
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def new_issue(settings, slug):
+    """Create content/kwesties/<slug>/kwestie.md in phase draft (not yet public)."""
+    if not SLUG.match(slug):
+        raise ValueError(f"Ongeldige naam {slug!r}: gebruik kleine letters, cijfers en streepjes")
+    path = issues_folder(settings) / slug / ISSUE_FILE
+    if path.exists():
+        raise FileExistsError(f"{path} bestaat al")
+    path.parent.mkdir(parents=True)
+    title = slug.replace("-", " ").capitalize()
+    path.write_text(NEW_ISSUE_TEMPLATE.format(title=title, today=datetime.date.today()), encoding="utf-8")
+    return path

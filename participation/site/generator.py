@@ -1,0 +1,189 @@
+"""KwestieGenerator: reads kwestie.md files, writes the kwestie pages.
+
+A full build (`samenplan build`, i.e. Pelican) calls generate_context() and
+generate_output(). The rebuild worker keeps one generator loaded and calls
+write_changed() with the kwesties that got contributions; both paths render
+through write_issue()/write_home(), so their pages are byte-identical.
+"""
+
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from .. import db as database
+from .. import store
+from ..issues import issue_files, read_issue, sort_key
+
+
+class KwestieGenerator(Generator):
+    def __init__(self, *args, **kwargs):
+        self.issues = []  # public kwesties in home page order
+        self._mtimes = {}  # slug -> kwestie.md mtime, to notice edits
+        super().__init__(*args, **kwargs)
+
+    # Reading ------------------------------------------------------------
+
+    def generate_context(self):
+        issues = []
+        for path in issue_files(self.settings):
+            issue = read_issue(path, self.settings)
+            self._mtimes[issue.slug] = path.stat().st_mtime_ns
+            if issue.is_public:
+                issues.append(issue)
+        self.issues = sorted(issues, key=sort_key)
+        self.context["kwesties"] = self.issues
+
+    def refresh_issue(self, slug):
+        """Re-read one kwestie.md if it changed; True when the home order may have moved."""
+        path = Path(self.settings["PATH"]) / self.settings["SAMENPLAN_KWESTIE_PATH"] / slug / "kwestie.md"
+        mtime = path.stat().st_mtime_ns if path.is_file() else None
+        if mtime == self._mtimes.get(slug):
+            return False
+        self._mtimes[slug] = mtime
+        others = [i for i in self.issues if i.slug != slug]
+        issue = read_issue(path, self.settings) if mtime else None
+        if issue is None or not issue.is_public:
+            self._remove(Path("kwesties") / slug)
+        else:
+            others.append(issue)
+        self.issues = sorted(others, key=sort_key)
+        self.context["kwesties"] = self.issues
+        return True
+
+    # Writing ------------------------------------------------------------
+
+    def generate_output(self, writer):
+        db = database.connect(self.settings["SAMENPLAN_DATABASE"])
+        try:
+            self.write_all(db)
+        finally:
+            db.close()
+
+    def write_all(self, db):
+        for issue in self.issues:
+            self.write_issue(db, issue)
+        for page in range(1, self.home_page_count() + 1):
+            self.write_home(db, page)
+
+    def write_changed(self, db, slugs):
+        """Re-render only the given kwesties and the home pages that list them.
+
+        Returns the paths rendered, relative to the output folder.
+        """
+        reorder = any([self.refresh_issue(slug) for slug in sorted(slugs)])
+        by_slug = {issue.slug: issue for issue in self.issues}
+        rendered = []
+        for slug in sorted(slugs):
+            if slug in by_slug:
+                rendered += self.write_issue(db, by_slug[slug])
+        if reorder:
+            pages = range(1, self.home_page_count() + 1)
+            self._remove_pages(Path("pagina"), self.home_page_count())
+        else:
+            pages = sorted({self.home_page_of(s) for s in slugs if s in by_slug})
+        for page in pages:
+            rendered.append(self.write_home(db, page))
+        return rendered
+
+    def write_issue(self, db, issue):
+        """The kwestie page and its idea pages; returns their paths."""
+        settings = self.settings
+        folder = Path("kwesties") / issue.slug
+        count = store.idea_count(db, issue.slug)
+        per_page = settings["SAMENPLAN_IDEAS_PER_PAGE"]
+        idea_pages = max(1, math.ceil(count / per_page))
+        circle = store.circle(db, issue.slug)
+        rendered = [self.render(
+            folder / "index.html",
+            "kwestie",
+            issue=issue,
+            circle=circle,
+            circle_size=sum(circle.values()),
+            idea_count=count,
+            ideas=store.ideas(
+                db, issue.slug, limit=settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"], newest_first=True
+            ),
+            values={},
+            errors={},
+        )]
+        for page in range(1, idea_pages + 1):
+            rendered.append(self.render(
+                folder / "ideeen" / (str(page) if page > 1 else "") / "index.html",
+                "ideeen",
+                issue=issue,
+                idea_count=count,
+                ideas=store.ideas(db, issue.slug, limit=per_page, offset=(page - 1) * per_page),
+                page=page,
+                page_count=idea_pages,
+            ))
+        self._remove_pages(folder / "ideeen", idea_pages)
+        return rendered
+
+    def home_page_count(self):
+        return max(1, math.ceil(len(self.issues) / self.settings["SAMENPLAN_KWESTIES_PER_PAGE"]))
+
+    def home_page_of(self, slug):
+        index = next(i for i, issue in enumerate(self.issues) if issue.slug == slug)
+        return index // self.settings["SAMENPLAN_KWESTIES_PER_PAGE"] + 1
+
+    def write_home(self, db, page):
+        per_page = self.settings["SAMENPLAN_KWESTIES_PER_PAGE"]
+        issues = self.issues[(page - 1) * per_page : page * per_page]
+        path = Path("pagina") / str(page) / "index.html" if page > 1 else Path("index.html")
+        return self.render(
+            path,
+            "index",
+            issues=issues,
+            circle_sizes=store.circle_sizes(db, [i.slug for i in issues]),
+            idea_counts={i.slug: store.idea_count(db, i.slug) for i in issues},
+            page=page,
+            page_count=self.home_page_count(),
+        )
+
+    def render(self, path, template, **values):
+        """Render a theme template to output_path/path, atomically; returns path."""
+        context = dict(self.settings)
+        context.update(values)
+        html = self.get_template(template).render(context)
+        write_file(Path(self.output_path) / path, html.encode("utf-8"))
+        return Path(path).as_posix()
+
+    def _remove_pages(self, folder, keep):
+        """Remove numbered page folders beyond `keep` (a list that shrank)."""
+        folder = Path(self.output_path) / folder
+        if not folder.is_dir():
+            return
+        for child in folder.iterdir():
+            if child.name.isdigit() and int(child.name) > keep:
+                shutil.rmtree(child)
+
+    def _remove(self, relpath):
+        target = Path(self.output_path) / relpath
+        if target.is_dir():
+            shutil.rmtree(target)
+
+
+def write_file(path, data):
+    """Write via a temporary file and rename, so a reader never sees half a page.
+
+    Unchanged files are left alone (their mtime too), which keeps web caches warm.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,60 @@
+"""Jinja filters and globals shared by the Pelican theme and the Flask app.
+
+Both render the same templates from themes/samen/templates, so both get the
+same helpers: `add_to(env)` registers them on any Jinja environment.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from .issues import PHASES
+from .store import CHANNELS, RELATIONS
+
+MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+).split()
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def datum(value):
+    """A date (or stored ISO timestamp) in Dutch: 2 november 2026."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if isinstance(value, datetime.datetime):
+        value = value.astimezone(LOCAL_TIME).date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def euro(amount):
+    """250000 -> € 250.000 (Dutch thousands separator)."""
+    return "€ " + f"{int(amount):,}".replace(",", ".")
+
+
+def relation_label(key):
+    return RELATIONS.get(key, key)
+
+
+def phase_label(key):
+    return PHASES.get(key, key)
+
+
+def channel_label(key):
+    return CHANNELS.get(key, key)
+
+
+FILTERS = {
+    "datum": datum,
+    "euro": euro,
+    "relation_label": relation_label,
+    "phase_label": phase_label,
+    "channel_label": channel_label,
+}
+
+GLOBALS = {"RELATIONS": RELATIONS}
+
+
+def add_to(env):
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)

@@ -1,0 +1,51 @@
+"""The Flask app: the participation endpoint, and in the demo the built site too.
+
+    app = create_app()                      # /deelnemen/ only (gunicorn)
+    app = create_app(serve_site=True)       # also output/ (samenplan serve)
+
+Templates come from the Pelican theme (themes/samen/templates), so a form
+re-rendered with errors looks like the static page it came from.
+"""
+
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import FileSystemLoader
+
+from ..issues import IssueLookup
+from ..settings import load_settings
+from .. import templating
+from . import db, deelnemen, errors, static_site
+
+MAX_REQUEST_BYTES = 64 * 1024
+
+
+def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=None):
+    settings = settings or load_settings((test_config or {}).get("SAMENPLAN_SETTINGS"))
+    app = Flask(__name__, static_folder=None)
+    # Same Jinja options as the Pelican build (autoescape, whitespace control).
+    app.jinja_options = {**app.jinja_options, **settings["JINJA_ENVIRONMENT"]}
+    app.config.from_mapping(
+        DATABASE=settings["SAMENPLAN_DATABASE"],
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    app.jinja_loader = FileSystemLoader(str(Path(settings["THEME"]) / "templates"))
+    templating.add_to(app.jinja_env)
+    # The theme's templates read Pelican's settings (SITEURL, SITENAME, ...).
+    theme_context = {k: v for k, v in settings.items() if k.isupper()}
+    app.context_processor(lambda: theme_context)
+
+    app.extensions["samenplan.settings"] = settings
+    app.extensions["samenplan.issues"] = IssueLookup(settings)
+    app.extensions["samenplan.rebuilder"] = rebuilder
+
+    db.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(deelnemen.bp)
+    if serve_site:
+        app.register_blueprint(static_site.make_blueprint(settings["OUTPUT_PATH"]))
+    return app

@@ -1,0 +1,21 @@
+"""One database connection per request, closed when the request ends."""
+
+from flask import current_app, g
+
+from .. import db as database
+
+
+def get_db():
+    if "db" not in g:
+        g.db = database.connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(exception=None):
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def init_app(app):
+    app.teardown_appcontext(close_db)

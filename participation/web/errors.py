@@ -1,0 +1,43 @@
+"""Error pages in the theme (or JSON): every HTTP error a resident can cause."""
+
+import logging
+
+from flask import jsonify, render_template
+from werkzeug.exceptions import HTTPException
+
+from .negotiate import wants_json
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Dat ging niet goed", "We konden je bericht niet lezen. Probeer het nog een keer."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Kijk op de startpagina welke kwesties er zijn."),
+    405: ("Dat kan hier niet", "Deze pagina kan dit verzoek niet verwerken."),
+    409: ("Dat kan nu niet", "Dat kan niet in de fase waarin deze kwestie nu is."),
+    413: ("Je bericht is te groot", "Maak je tekst korter en probeer het opnieuw. Je kunt tot ongeveer 60.000 tekens sturen."),
+    429: ("Even wachten", "Je stuurt veel berichten kort na elkaar. Wacht een minuut en probeer het opnieuw."),
+    500: ("Er ging bij ons iets mis", "Probeer het later nog eens. Lukt het dan nog niet? Vraag de coördinator om hulp."),
+}
+
+
+def error_response(status, explanation=None, **extra):
+    title, default = MESSAGES.get(status, (f"Fout {status}", ""))
+    explanation = explanation or default
+    if wants_json():
+        return jsonify(error=title, explanation=explanation, status=status, **extra), status
+    return render_template("error.html", status=status, title=title, explanation=explanation), status
+
+
+def handle_http_exception(error):
+    # abort(404), 405, 413 from Werkzeug: answer in our own words.
+    return error_response(error.code or 500)
+
+
+def handle_unexpected(error):
+    log.exception("Onverwachte fout", exc_info=error)
+    return error_response(500)
+
+
+def init_app(app):
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,41 @@
+"""Pelican settings for samenplan (development and the demo).
+
+Everything samenplan adds is prefixed SAMENPLAN_; the rest is plain Pelican.
+Paths are relative to this file.
+"""
+
+AUTHOR = "samenplan"
+SITENAME = "samenplan"
+SITESUBTITLE = "Samen een plan maken"
+SITEURL = ""
+DEFAULT_LANG = "nl"
+TIMEZONE = "Europe/Amsterdam"
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "themes/samen"
+
+PLUGINS = ["participation.site"]
+# Residents' text reaches the templates: escape everything unless marked safe.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Kwesties are not blog articles: the plugin's generator reads them from
+# content/kwesties/ and writes the home page itself.
+ARTICLE_PATHS = []
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+DIRECT_TEMPLATES = []
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""
+ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+
+# samenplan
+SAMENPLAN_KWESTIE_PATH = "kwesties"  # below PATH
+SAMENPLAN_DATABASE = "instance/samenplan.db"  # SQLite; env SAMENPLAN_DATABASE wins
+SAMENPLAN_PARTICIPATION_URL = ""  # where /deelnemen/ lives; "" = same host
+SAMENPLAN_KWESTIES_PER_PAGE = 20  # home page
+SAMENPLAN_IDEAS_ON_KWESTIE_PAGE = 10  # newest ideas on the kwestie page
+SAMENPLAN_IDEAS_PER_PAGE = 25  # /kwesties/<slug>/ideeen/

@@ -1,0 +1,10 @@
+"""Pelican settings for publishing: pelicanconf.py plus the public address."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = os.environ.get("SAMENPLAN_SITEURL", "https://samenplan.example.nl")
+RELATIVE_URLS = False

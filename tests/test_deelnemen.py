@@ -1,0 +1,164 @@
+"""HTTP tests of /deelnemen/<slug>/<form> with Flask's test client."""
+
+import pytest
+
+from participation import store
+
+from .conftest import AZC, FUND, write_issue
+
+IDEA = f"/deelnemen/{AZC}/idee"
+JOIN = f"/deelnemen/{AZC}/kring"
+JSON = {"Accept": "application/json"}
+
+
+def test_get_renders_the_form_in_the_theme(client):
+    response = client.get(IDEA)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<html lang="nl">' in page
+    assert f'action="/deelnemen/{AZC}/idee"' in page
+    assert '<label for="idee-title">' in page
+    assert "/theme/css/samen.css" in page
+
+
+def test_idea_is_stored_and_answered_with_303_to_the_kwestie(client, db):
+    response = client.post(IDEA, data={"title": "Koffie op zaterdag", "body": "In het café.", "author_name": "Anna"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/kwesties/{AZC}/#bedankt-idee"
+    [idea] = store.ideas(db, AZC)
+    assert (idea["number"], idea["title"], idea["body"], idea["author_name"]) == (1, "Koffie op zaterdag", "In het café.", "Anna")
+    assert idea["channel"] == "web"
+    # The stored row also asks for a rebuild of its kwestie.
+    assert store.pending_changes(db)[1] == {AZC}
+
+
+def test_joining_the_circle(client, db):
+    response = client.post(JOIN, data={"name": "Bram", "relation": "ondernemer"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("#bedankt-kring")
+    assert store.circle(db, AZC) == {"ondernemer": 1}
+
+
+def test_joining_with_relation_other(client, db):
+    response = client.post(JOIN, data={"name": "Cor", "relation": "anders", "relation_other": "Ik sport hier"})
+    assert response.status_code == 303
+    row = db.execute("select relation, relation_other from members").fetchone()
+    assert row == ("anders", "Ik sport hier")
+
+
+def test_empty_title_gives_400_with_error_summary_and_keeps_input(client, db):
+    response = client.post(IDEA, data={"title": "  ", "body": "Mijn uitleg <b>blijft</b>", "author_name": "Anna"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'class="error-summary"' in page
+    assert '<a href="#idee-title">Titel: geef je idee een korte titel</a>' in page
+    assert 'aria-invalid="true"' in page
+    assert "Mijn uitleg &lt;b&gt;blijft&lt;/b&gt;</textarea>" in page
+    assert 'value="Anna"' in page
+    assert page.index("<title>Fout:") >= 0
+    assert store.idea_count(db, AZC) == 0
+
+
+def test_every_invalid_field_is_named_in_the_summary(client):
+    response = client.post(JOIN, data={"name": "", "relation": "koning"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'href="#kring-name"' in page and 'href="#kring-relation"' in page
+    assert "Er zijn 2 fouten" in page
+
+
+def test_too_long_fields_give_400(client):
+    response = client.post(IDEA, data={"title": "x" * 121, "body": "y" * 4001, "author_name": "z" * 61})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("title", "body", "author_name"):
+        assert f'href="#idee-{field}"' in page
+    assert "maximaal 120 tekens (nu 121)" in page
+
+
+def test_relation_other_is_required_with_anders(client):
+    response = client.post(JOIN, data={"name": "Dirk", "relation": "anders"})
+    assert response.status_code == 400
+    assert 'href="#kring-relation_other"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", [
+    "/deelnemen/bestaat-niet/idee",
+    "/deelnemen/bestaat-niet/kring",
+    f"/deelnemen/{AZC}/onbekend",
+    "/deelnemen/../etc/idee",
+])
+def test_unknown_kwestie_or_form_is_404(client, url):
+    assert client.get(url).status_code == 404
+    response = client.post(url, data={"title": "Iets"})
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.get_data(as_text=True)
+
+
+def test_draft_kwestie_is_404(client, settings):
+    write_issue(settings, "nog-geheim", phase="draft")
+    assert client.post("/deelnemen/nog-geheim/idee", data={"title": "Iets"}).status_code == 404
+
+
+def test_closed_kwestie_is_409_with_explanation(client, settings, db):
+    write_issue(settings, "afgerond", phase="closed")
+    response = client.post("/deelnemen/afgerond/idee", data={"title": "Te laat"})
+    assert response.status_code == 409
+    assert "gesloten" in response.get_data(as_text=True)
+    assert store.idea_count(db, "afgerond") == 0
+
+
+def test_too_large_body_is_413(client, db):
+    response = client.post(IDEA, data={"title": "Groot", "body": "x" * 70_000})
+    assert response.status_code == 413
+    assert "te groot" in response.get_data(as_text=True)
+    assert store.idea_count(db, AZC) == 0
+
+
+def test_json_success_and_errors(client):
+    ok = client.post(IDEA, data={"title": "Via JSON"}, headers=JSON)
+    assert ok.status_code == 303
+    assert ok.json == {"ok": True, "id": "I1", "location": f"/kwesties/{AZC}/#bedankt-idee"}
+    bad = client.post(IDEA, data={"title": ""}, headers=JSON)
+    assert bad.status_code == 400
+    assert set(bad.json["fields"]) == {"title"}
+    missing = client.post("/deelnemen/bestaat-niet/idee", data={"title": "x"}, headers=JSON)
+    assert missing.status_code == 404 and missing.json["status"] == 404
+
+
+def test_ideas_are_numbered_per_kwestie(client, db):
+    for slug in (AZC, FUND, AZC):
+        assert client.post(f"/deelnemen/{slug}/idee", data={"title": "Idee"}).status_code == 303
+    assert [i["number"] for i in store.ideas(db, AZC)] == [1, 2]
+    assert [i["number"] for i in store.ideas(db, FUND)] == [1]
+
+
+HOSTILE = [
+    ("control characters", {"title": "Koffie\x00\x07\x1b[31m ochtend", "body": "a\x0bb"}, 303),
+    ("html and script", {"title": "<script>alert('x')</script>", "author_name": "<img src=x onerror=alert(1)>"}, 303),
+    ("only control characters", {"title": "\x00\x01\x02"}, 400),
+    ("a list where one value is expected", {"title": ["een", "twee"]}, 303),
+    ("unicode", {"title": "Zoë’s idee 🎉 مرحبا"}, 303),
+    ("very long single word", {"title": "a" * 5000}, 400),
+]
+
+
+@pytest.mark.parametrize("case,data,status", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_input_never_gives_500(client, case, data, status):
+    assert client.post(IDEA, data=data).status_code == status
+
+
+def test_control_characters_are_removed_before_storing(client, db):
+    client.post(IDEA, data={"title": "Koffie\x00\x07 ochtend"})
+    assert store.ideas(db, AZC)[0]["title"] == "Koffie ochtend"
+
+
+@pytest.mark.parametrize("content_type,body", [
+    ("application/x-www-form-urlencoded", b"title=%FF%FE%80&body=%C3%28"),
+    ("application/json", b'{"title": "json"}'),
+    ("multipart/form-data; boundary=zzz", b"--zzz\r\nbroken"),
+    ("text/plain", b"\xff\xfe\x00"),
+])
+def test_odd_bodies_never_give_500(client, content_type, body):
+    response = client.post(IDEA, data=body, headers={"Content-Type": content_type})
+    assert response.status_code in (303, 400)

@@ -1,0 +1,117 @@
+"""Incremental rebuilds: same bytes as a full build, only the changed kwestie, coalesced."""
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from participation import store
+from participation.build import build
+from participation.rebuild import Rebuilder
+from participation.web import create_app
+
+from .conftest import AZC, FUND, write_issue
+
+
+def tree(folder):
+    """{relative path: bytes} of every file below folder."""
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def wait_for(condition, timeout=15.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False
+
+
+@pytest.fixture
+def small_pages(settings):
+    # Small pages so a few contributions cross page boundaries.
+    settings.update(SAMENPLAN_IDEAS_PER_PAGE=2, SAMENPLAN_IDEAS_ON_KWESTIE_PAGE=2, SAMENPLAN_KWESTIES_PER_PAGE=1)
+    return settings
+
+
+def test_incremental_rebuilds_equal_a_full_build(small_pages, db, tmp_path):
+    settings = small_pages
+    write_issue(settings, "extra-kwestie")
+    build(settings)
+    rebuilder = Rebuilder(settings)
+
+    store.add_member(db, AZC, name="Anna", relation="buurtbewoner")
+    store.add_idea(db, AZC, title="Koffie", author_name="Anna")
+    rebuilder.rebuild_pending()
+    for n in range(4):
+        store.add_idea(db, FUND, title=f"Dorpshuis {n}", body="Met <b>tekst</b>\nen regels")
+    store.add_member(db, FUND, name="Bram", relation="anders", relation_other="Ik kom hier vaak")
+    rebuilder.rebuild_pending()
+    # The municipality edits a kwestie while the worker runs: picked up too.
+    path = Path(settings["PATH"]) / "kwesties" / AZC / "kwestie.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Title: ", "Title: Nieuw: ", 1), encoding="utf-8")
+    os.utime(path, ns=(1, 10**18))
+    store.add_idea(db, AZC, title="Na de wijziging")
+    rebuilder.rebuild_pending()
+
+    incremental = tree(settings["OUTPUT_PATH"])
+    settings["OUTPUT_PATH"] = str(tmp_path / "full")
+    build(settings)
+    full = tree(settings["OUTPUT_PATH"])
+    assert sorted(incremental) == sorted(full)
+    different = [name for name in full if full[name] != incremental[name]]
+    assert different == []
+    assert b"Nieuw: " in full[f"kwesties/{AZC}/index.html"]
+
+
+def test_a_rebuild_renders_only_the_changed_kwestie_and_its_home_page(small_pages, db):
+    settings = small_pages
+    build(settings)
+    rebuilder = Rebuilder(settings)
+    store.add_idea(db, FUND, title="Speeltuin")
+    rendered = rebuilder.rebuild_pending()
+    home_page = rebuilder.generator.home_page_of(FUND)
+    expected_home = "index.html" if home_page == 1 else f"pagina/{home_page}/index.html"
+    assert sorted(rendered) == sorted([f"kwesties/{FUND}/index.html", f"kwesties/{FUND}/ideeen/index.html", expected_home])
+    assert rebuilder.rebuild_pending() == []  # nothing left to do
+
+
+def test_a_burst_of_contributions_causes_one_rebuild(settings):
+    build(settings)
+    rebuilder = Rebuilder(settings, settle=2.0).start()
+    try:
+        client = create_app({"TESTING": True}, settings=settings, rebuilder=rebuilder).test_client()
+        started = time.monotonic()
+        for n in range(20):
+            assert client.post(f"/deelnemen/{AZC}/idee", data={"title": f"Idee {n}"}).status_code == 303
+        assert time.monotonic() - started < 2.0, "the burst took longer than the settle time"
+        page = Path(settings["OUTPUT_PATH"]) / "kwesties" / AZC / "index.html"
+        assert wait_for(lambda: "Idee 19" in page.read_text(encoding="utf-8"))
+        time.sleep(0.3)
+        assert rebuilder.rebuilds == 1
+    finally:
+        rebuilder.stop()
+
+
+def test_a_failed_rebuild_is_retried_and_loses_nothing(settings, db):
+    build(settings)
+    folder = Path(settings["OUTPUT_PATH"]) / "kwesties" / AZC
+    shutil.rmtree(folder)
+    folder.write_text("not a folder")  # a real error: the page cannot be written
+    rebuilder = Rebuilder(settings, settle=0.05, max_backoff=0.2).start()
+    try:
+        client = create_app({"TESTING": True}, settings=settings, rebuilder=rebuilder).test_client()
+        response = client.post(f"/deelnemen/{AZC}/idee", data={"title": "Blijft bewaard"})
+        assert response.status_code == 303  # the resident never sees the failure
+        assert wait_for(lambda: rebuilder.failures >= 1)
+        assert store.ideas(db, AZC)[0]["title"] == "Blijft bewaard"
+        assert store.pending_changes(db)[1] == {AZC}
+        folder.unlink()  # the problem is fixed; the next retry succeeds
+        assert wait_for(lambda: (folder / "index.html").is_file()
+                        and "Blijft bewaard" in (folder / "index.html").read_text(encoding="utf-8"))
+        assert wait_for(lambda: store.pending_changes(db) == (None, set()))
+    finally:
+        rebuilder.stop()

@@ -1,0 +1,93 @@
+"""The full build (Pelican with the participation.site plugin) into a temporary folder."""
+
+import html
+import re
+from pathlib import Path
+
+from participation import store
+from participation.build import build
+from participation.issues import load_public_issues
+
+from .conftest import AZC, FUND, write_issue
+
+
+def read(settings, path):
+    return (Path(settings["OUTPUT_PATH"]) / path).read_text(encoding="utf-8")
+
+
+def text(page):
+    """The visible text of a page, roughly: tags removed, entities decoded."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_kwestie_pages_show_question_constraints_and_phase(settings):
+    build(settings)
+    for issue in load_public_issues(settings):
+        page = read(settings, f"kwesties/{issue.slug}/index.html")
+        visible = text(page)
+        assert issue.question in visible
+        for constraint in issue.constraints:
+            assert constraint in visible
+        assert f"Fase: {issue.phase_label}" in visible
+        assert '<html lang="nl">' in page
+    assert "€ 250.000" in text(read(settings, f"kwesties/{FUND}/index.html"))
+
+
+def test_open_question_comes_before_everything_else(settings):
+    build(settings)
+    page = text(read(settings, f"kwesties/{AZC}/index.html"))
+    assert page.index("We willen samen een plan maken") < page.index("Wat al vaststaat")
+    assert page.index("We willen samen een plan maken") < page.index("Ideeën (")
+
+
+def test_home_lists_kwesties_with_phase_and_circle_size(settings, db):
+    store.add_member(db, AZC, name="Anna", relation="buurtbewoner")
+    store.add_member(db, AZC, name="Bram", relation="ondernemer")
+    build(settings)
+    home = text(read(settings, "index.html"))
+    for issue in load_public_issues(settings):
+        assert issue.title in home
+    azc = next(i for i in load_public_issues(settings) if i.slug == AZC)
+    card = home[home.index(azc.title):]
+    assert card.index("Mensen in de kring 2") < card.index("Ideeën 0")
+    assert "Fase: We willen samen een plan maken" in card
+    assert "</p>" not in home  # the summary is HTML, not escaped HTML
+
+
+def test_ideas_are_escaped_and_paginated(settings, db):
+    settings["SAMENPLAN_IDEAS_PER_PAGE"] = 3
+    settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"] = 2
+    for n in range(7):
+        store.add_idea(db, AZC, title=f"Idee nummer {n} <script>alert(1)</script>")
+    build(settings)
+    kwestie = read(settings, f"kwesties/{AZC}/index.html")
+    assert "<script>alert(1)</script>" not in kwestie
+    assert "Idee nummer 6 &lt;script&gt;" in kwestie
+    assert "Idee nummer 0" not in kwestie  # only the newest two on the kwestie page
+    assert "Bekijk alle 7 ideeën" in text(kwestie)
+    pages = sorted(p.relative_to(settings["OUTPUT_PATH"]).as_posix()
+                   for p in Path(settings["OUTPUT_PATH"], "kwesties", AZC, "ideeen").rglob("index.html"))
+    assert pages == [f"kwesties/{AZC}/ideeen/{p}" for p in ("2/index.html", "3/index.html", "index.html")]
+    assert "Idee nummer 6" in read(settings, f"kwesties/{AZC}/ideeen/3/index.html")
+
+
+def test_home_is_paginated(settings):
+    settings["SAMENPLAN_KWESTIES_PER_PAGE"] = 2
+    for n in range(3):
+        write_issue(settings, f"extra-{n}")
+    build(settings)
+    assert (Path(settings["OUTPUT_PATH"]) / "pagina" / "3" / "index.html").is_file()
+    assert not (Path(settings["OUTPUT_PATH"]) / "pagina" / "4").exists()
+
+
+def test_draft_kwestie_is_not_built(settings):
+    write_issue(settings, "nog-geheim", phase="draft")
+    build(settings)
+    assert not (Path(settings["OUTPUT_PATH"]) / "kwesties" / "nog-geheim").exists()
+    assert "nog-geheim" not in read(settings, "index.html")
+
+
+def test_content_pages_are_built(settings):
+    build(settings)
+    for slug in ("privacy", "toegankelijkheid", "over"):
+        assert "<h1>" in read(settings, f"{slug}/index.html")
