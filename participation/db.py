@@ -76,12 +76,15 @@ def connect(path):
 
 
 def ensure_schema(db):
-    for name, (columns, options) in SCHEMA.items():
-        if not db[name].exists():
-            with write(db):
+    """Create missing tables and indexes, in one transaction (workers may race here)."""
+    if all(db[name].exists() for name in SCHEMA):
+        return
+    with write(db):
+        for name, (columns, options) in SCHEMA.items():
+            if not db[name].exists():
                 db[name].create(columns, **options)
-    for table, columns in INDEXES:
-        db[table].create_index(columns, if_not_exists=True, unique=table == "ideas")
+        for table, columns in INDEXES:
+            db[table].create_index(columns, if_not_exists=True, unique=table == "ideas")
 
 
 @contextlib.contextmanager
