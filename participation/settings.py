@@ -28,12 +28,13 @@ def load_settings(path=None, override=None):
     """Read the settings file; relative paths resolve against its folder.
 
     Environment variables win over the file for the things that differ per
-    machine: SAMENPLAN_DATABASE and SAMENPLAN_OUTPUT.
+    machine: SAMENPLAN_CONTENT, SAMENPLAN_OUTPUT and SAMENPLAN_DATABASE.
     """
     path = find_settings_file(path)
     override = dict(override or {})
-    if "OUTPUT_PATH" not in override and os.environ.get("SAMENPLAN_OUTPUT"):
-        override["OUTPUT_PATH"] = os.path.abspath(os.environ["SAMENPLAN_OUTPUT"])
+    for setting, variable in (("PATH", "SAMENPLAN_CONTENT"), ("OUTPUT_PATH", "SAMENPLAN_OUTPUT")):
+        if setting not in override and os.environ.get(variable):
+            override[setting] = os.path.abspath(os.environ[variable])
     settings = read_settings(str(path), override=override)
     database = (
         override.get("SAMENPLAN_DATABASE")

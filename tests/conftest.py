@@ -3,7 +3,6 @@ the Flask app and its test client, and a database connection.
 """
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -11,24 +10,14 @@ from participation import db as database
 from participation.settings import load_settings
 from participation.web import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
-AZC = "azc-cafe-de-zwaan"
-FUND = "dorpsfonds-eemswierum"
+from . import support
+from .support import AZC, FUND, ROOT  # noqa: F401 (re-exported for the tests)
+
 
 
 def write_issue(settings, slug, phase="open", title=None, **metadata):
     """Add a kwestie to the test content folder; returns its path."""
-    folder = Path(settings["PATH"]) / "kwesties" / slug
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = [
-        f"Title: {title or slug.replace('-', ' ').capitalize()}",
-        f"Question: Wat vinden jullie van {slug}?",
-        f"Phase: {phase}",
-        "Opened: 2026-10-01",
-    ] + [f"{key.capitalize()}: {value}" for key, value in metadata.items()]
-    path = folder / "kwestie.md"
-    path.write_text("\n".join(lines) + "\n\nEen korte uitleg.\n", encoding="utf-8")
-    return path
+    return support.write_issue(settings["PATH"], slug, phase, title, **metadata)
 
 
 @pytest.fixture

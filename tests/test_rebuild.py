@@ -13,21 +13,13 @@ from participation.rebuild import Rebuilder
 from participation.web import create_app
 
 from .conftest import AZC, FUND, write_issue
+from .support import wait_for
 
 
 def tree(folder):
     """{relative path: bytes} of every file below folder."""
     folder = Path(folder)
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def wait_for(condition, timeout=15.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return False
 
 
 @pytest.fixture

@@ -1,55 +1,9 @@
 """End to end: the real `samenplan serve` process, real HTTP, the real database."""
 
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 import requests
 
-from .conftest import AZC, ROOT
-from .test_rebuild import wait_for
-
-
-class Server:
-    """`samenplan serve --port 0` in a subprocess; the port is read from its log."""
-
-    def __init__(self, tmp_path):
-        self.tmp_path = tmp_path
-        self.env = dict(
-            os.environ,
-            SAMENPLAN_DATABASE=str(tmp_path / "samenplan.db"),
-            SAMENPLAN_OUTPUT=str(tmp_path / "output"),
-        )
-        self.process = None
-
-    def start(self):
-        self.log = (self.tmp_path / "server.log").open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "participation.cli", "--settings", str(ROOT / "pelicanconf.py"),
-             "serve", "--host", "127.0.0.1", "--port", "0"],
-            cwd=self.tmp_path, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        log = self.tmp_path / "server.log"
-        found = wait_for(lambda: re.search(r"http://127\.0\.0\.1:(\d+)/", log.read_text()) or self.process.poll() is not None, 60)
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", log.read_text())
-        assert found and match, f"server did not start:\n{log.read_text()}"
-        self.url = f"http://127.0.0.1:{match.group(1)}"
-        return self
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+from .support import AZC, Server, wait_for
 
 
 @pytest.fixture

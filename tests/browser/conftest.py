@@ -1,0 +1,107 @@
+"""Browser tests: Debian's Chromium driven by Playwright, axe-core from npm.
+
+Nothing here downloads a browser. The set-up installs what is missing when it
+can (Chromium with apt as root, axe-core with `npm ci` from package-lock.json);
+where it cannot, the tests are skipped with the reason, except under CI=true,
+where they fail: in CI the browser tests must run.
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ..support import AZC, ROOT, Server, write_issue
+
+CHROMIUM = Path(os.environ.get("SAMENPLAN_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def unavailable(reason):
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests must run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def as_root_with_apt():
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")
+
+
+def apt_install(*packages):
+    subprocess.run(["apt-get", "update", "-qq"], check=False)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=False,
+                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+
+
+def ensure_chromium():
+    if not CHROMIUM.exists() and as_root_with_apt():
+        apt_install("chromium")
+    if not CHROMIUM.exists():
+        unavailable(f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
+                    "(sudo apt-get install chromium) or set SAMENPLAN_CHROMIUM")
+    return CHROMIUM
+
+
+def ensure_axe():
+    if not AXE.exists():
+        if not shutil.which("npm") and as_root_with_apt():
+            apt_install("npm")
+        if shutil.which("npm"):
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=False)
+    if not AXE.exists():
+        unavailable("axe-core not installed: run `npm ci` in the project folder (needs Node.js and npm)")
+    return AXE
+
+
+@pytest.fixture(scope="session")
+def browser():
+    ensure_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """A real `samenplan serve` with the demo content plus a kwestie in every other phase."""
+    folder = tmp_path_factory.mktemp("site")
+    content = folder / "content"
+    shutil.copytree(ROOT / "content", content)
+    for phase in ("proposing", "adopted", "closed"):
+        write_issue(content, f"kwestie-{phase}", phase=phase, title=f"Voorbeeld in fase {phase}",
+                    constraints="Alles volgens de wet.", budget="10000")
+    server = Server(folder, content=content).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    return ensure_axe().read_text(encoding="utf-8")
+
+
+def screenshot_path(name):
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
+__all__ = ["AZC"]

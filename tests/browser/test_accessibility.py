@@ -1,0 +1,83 @@
+"""axe-core scan of every page type: zero WCAG 2.1 A/AA violations."""
+
+from pathlib import Path
+
+import pytest
+import requests
+
+from ..support import AZC, FUND, ROOT, wait_for
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Every page type, as (name, template, address, submit). Forms with errors are
+# reached by submitting them empty in the browser, as a resident would.
+PAGES = [
+    ("home", "index", "/", False),
+    ("kwestie open", "kwestie", f"/kwesties/{AZC}/", False),
+    ("kwestie with budget", "kwestie", f"/kwesties/{FUND}/", False),
+    ("kwestie proposing", "kwestie", "/kwesties/kwestie-proposing/", False),
+    ("kwestie adopted", "kwestie", "/kwesties/kwestie-adopted/", False),
+    ("kwestie closed", "kwestie", "/kwesties/kwestie-closed/", False),
+    ("kwestie after an idea", "kwestie", f"/kwesties/{AZC}/#bedankt-idee", False),
+    ("all ideas", "ideeen", f"/kwesties/{AZC}/ideeen/", False),
+    ("privacy statement", "page", "/privacy/", False),
+    ("accessibility statement", "page", "/toegankelijkheid/", False),
+    ("about", "page", "/over/", False),
+    ("join form", "deelnemen/kring", f"/deelnemen/{AZC}/kring", False),
+    ("idea form", "deelnemen/idee", f"/deelnemen/{AZC}/idee", False),
+    ("join form with errors", "deelnemen/kring", f"/deelnemen/{AZC}/kring", True),
+    ("idea form with errors", "deelnemen/idee", f"/deelnemen/{AZC}/idee", True),
+    ("not found", "error", "/bestaat-niet/", False),
+    ("wrong phase", "error", "/deelnemen/kwestie-closed/idee", False),
+]
+TEMPLATES = ROOT / "themes" / "samen" / "templates"
+
+
+def violations(page, axe_source):
+    page.add_script_tag(content=axe_source)
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => ({id: v.id, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ' ' + n.html.slice(0, 120))}));
+        }""",
+        TAGS,
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def some_ideas(site):
+    for n in range(3):
+        requests.post(f"{site.url}/deelnemen/{AZC}/idee", data={"title": f"Idee {n}", "body": "Uitleg"}, timeout=5)
+    assert wait_for(lambda: "Idee 2" in requests.get(f"{site.url}/kwesties/{AZC}/", timeout=5).text)
+
+
+@pytest.mark.parametrize("name,template,url,submit", PAGES, ids=[p[0] for p in PAGES])
+def test_no_wcag_violations(page, site, axe_source, name, template, url, submit):
+    response = page.goto(site.url + url)
+    if submit:
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        assert page.locator(".error-summary").count() == 1
+    else:
+        assert response.status in (200, 404, 409)
+    assert page.locator("h1").count() == 1, "one h1 per page"
+    assert page.evaluate("document.documentElement.lang") == "nl"
+    found = violations(page, axe_source)
+    assert found == [], "\n".join(f"{v['id']} ({v['help']}): {v['nodes']}" for v in found)
+
+
+def test_every_page_template_is_scanned():
+    """A new page template must be added to PAGES above."""
+    templates = {
+        p.relative_to(TEMPLATES).with_suffix("").as_posix()
+        for p in TEMPLATES.rglob("*.html")
+        if not p.name.startswith("_") and p.name != "base.html"
+    }
+    assert templates - {p[1] for p in PAGES} == set()
+
+
+def test_the_scan_finds_a_known_violation(page, axe_source):
+    """Guards the guard: a page with an unlabelled input and no lang must fail."""
+    page.set_content("<html><body><main><input type='text'></main></body></html>")
+    assert {"label", "html-has-lang"} <= {v["id"] for v in violations(page, axe_source)}

@@ -1,0 +1,105 @@
+"""A resident with only a keyboard: Tab, Shift+Tab, Enter and Space."""
+
+import requests
+
+from ..support import AZC, wait_for
+from .conftest import screenshot_path
+
+FOCUS_VISIBLE = """() => {
+    const el = document.activeElement, style = getComputedStyle(el);
+    return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2)
+        || style.boxShadow !== 'none';
+}"""
+
+
+def tab_to(page, selector, limit=80, key="Tab"):
+    """Press Tab until the element matching selector has focus; fail after limit presses."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            assert page.evaluate(FOCUS_VISIBLE), f"focus on {selector} is not visible"
+            return
+    raise AssertionError(f"{selector} not reached with {limit} × {key}")
+
+
+def test_skip_link_is_first_and_visible(page, site):
+    page.goto(site.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Naar de inhoud"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # on screen when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud"
+
+
+def test_join_the_circle_and_send_an_idea_with_the_keyboard_only(page, site):
+    page.goto(site.url + "/")
+    tab_to(page, f"a[href='/kwesties/{AZC}/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/kwesties/{AZC}/")
+
+    tab_to(page, "#kring-name")
+    page.keyboard.type("Joke")
+    page.keyboard.press("Tab")  # into the radio group: the first option
+    page.keyboard.press("ArrowDown")  # ondernemer
+    page.keyboard.press("Space")
+    tab_to(page, "form[action$='/kring'] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/kwesties/{AZC}/#bedankt-kring")
+    assert page.locator("#bedankt-kring").is_visible()
+
+    tab_to(page, "#idee-title")
+    page.keyboard.type("Buurtmaaltijd in de zomer")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Iedereen kookt iets uit zijn eigen land.")
+    tab_to(page, "form[action$='/idee'] button[type=submit]")
+    page.keyboard.press("Shift+Tab")  # back and forth works too
+    assert page.evaluate("document.activeElement.id") == "idee-author_name"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/kwesties/{AZC}/#bedankt-idee")
+    assert page.locator("#bedankt-idee").is_visible()
+
+    kwestie = f"{site.url}/kwesties/{AZC}/"
+    assert wait_for(lambda: "Buurtmaaltijd in de zomer" in requests.get(kwestie, timeout=5).text)
+    page.reload()
+    assert page.locator("#kring").is_visible()
+    assert "ondernemer" in page.locator("section[aria-labelledby=kring]").inner_text()
+
+
+def test_focus_lands_on_the_error_summary_and_its_links_reach_the_field(page, site):
+    page.goto(f"{site.url}/kwesties/{AZC}/")
+    tab_to(page, "#idee-title")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # submit the empty form
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.evaluate(FOCUS_VISIBLE)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#idee-title"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "idee-title"
+
+
+def test_pages_reflow_on_a_phone_and_screenshots_are_kept(browser, site):
+    for width in (375, 1280):
+        context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for name, url in (("kwestie", f"/kwesties/{AZC}/"), ("idee-formulier-fout", f"/deelnemen/{AZC}/idee")):
+            page.goto(site.url + url)
+            if name.endswith("fout"):
+                with page.expect_navigation():
+                    page.locator("main form button[type=submit]").click()
+            # WCAG 1.4.10: no horizontal scrolling at phone width.
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name} at {width}px"
+            page.screenshot(path=str(screenshot_path(f"{name}-{width}.png")), full_page=True)
+            assert screenshot_path(f"{name}-{width}.png").stat().st_size > 10_000
+        context.close()
+
+
+def test_text_can_be_zoomed_to_200_percent(browser, site):
+    context = browser.new_context(viewport={"width": 640, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site.url}/kwesties/{AZC}/")
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "36px"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
