@@ -32,10 +32,7 @@ ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
-# samenplan
-SAMENPLAN_KWESTIE_PATH = "kwesties"  # below PATH
-SAMENPLAN_DATABASE = "instance/samenplan.db"  # SQLite; env SAMENPLAN_DATABASE wins
+# samenplan: the defaults and what each means are in participation/settings.py.
+# An environment variable of the same name wins over this file.
+SAMENPLAN_DATABASE = "instance/samenplan.db"
 SAMENPLAN_PARTICIPATION_URL = ""  # where /deelnemen/ lives; "" = same host
-SAMENPLAN_KWESTIES_PER_PAGE = 20  # home page
-SAMENPLAN_IDEAS_ON_KWESTIE_PAGE = 10  # newest ideas on the kwestie page
-SAMENPLAN_IDEAS_PER_PAGE = 25  # /kwesties/<slug>/ideeen/

@@ -15,8 +15,23 @@ import sqlite_utils
 
 BUSY_TIMEOUT_SECONDS = 10
 
+# Columns shared by every kind of contribution a resident can make.
+CONTRIBUTION = {
+    "issue": str,
+    "number": int,  # counts per kwestie and kind: I1, V1, B1 (the public id)
+    "member_id": int,  # who, when they were in the circle (nullable)
+    "author_name": str,  # the display name shown with it
+    "channel": str,  # web, deur, papier, bijeenkomst
+    "entered_by": int,  # users.id when the coordinator entered it for someone
+    "created_at": str,
+    "hidden_at": str,  # moderation: hidden by the coordinator, with a reason
+    "hidden_reason": str,
+    "hidden_by": int,
+}
+
 SCHEMA = {
-    # The circle: one row per person who joined a kwestie's kring.
+    # The circle: one row per person who joined a kwestie's kring. The e-mail
+    # address is optional, never published, and removed by `samenplan erase`.
     "members": (
         {
             "id": int,
@@ -24,24 +39,85 @@ SCHEMA = {
             "name": str,
             "relation": str,
             "relation_other": str,
+            "email": str,
+            "email_confirmed_at": str,
             "channel": str,
+            "entered_by": int,
             "created_at": str,
         },
         {"pk": "id", "not_null": {"issue", "name", "relation", "channel", "created_at"}},
     ),
-    # Ideas: `number` counts per kwestie (I1, I2, ...), the public id.
     "ideas": (
+        {"id": int, **CONTRIBUTION, "title": str, "body": str, "cost": int},
+        {"pk": "id", "not_null": {"issue", "number", "title", "channel", "created_at"}},
+    ),
+    # Questions to professionals, and their answers (information, never a vote).
+    "questions": (
+        {"id": int, **CONTRIBUTION, "text": str},
+        {"pk": "id", "not_null": {"issue", "number", "text", "channel", "created_at"}},
+    ),
+    "answers": (
+        {"id": int, "question_id": int, "user_id": int, "text": str, "created_at": str},
+        {"pk": "id", "not_null": {"question_id", "user_id", "text", "created_at"}},
+    ),
+    # Agreements (afspraken) proposed for the plan; see plan.py.
+    "agreements": (
         {
             "id": int,
             "issue": str,
-            "number": int,
-            "title": str,
-            "body": str,
-            "author_name": str,
-            "channel": str,
+            "number": int,  # A1, A2, ...
+            "what": str,
+            "who": str,
+            "when_text": str,
+            "cost": int,
+            "from_ideas": str,  # JSON list of idea numbers
+            "status": str,  # concept, planned, in_progress, done, stopped
+            "created_at": str,
+            "updated_at": str,
+        },
+        {"pk": "id", "not_null": {"issue", "number", "what", "status", "created_at"}},
+    ),
+    # Objections (bezwaren) block an agreement until withdrawn or resolved.
+    "objections": (
+        {
+            "id": int,
+            **CONTRIBUTION,
+            "agreement_id": int,
+            "reason": str,
+            "kind": str,  # objection (blocks) or concern (zorg: recorded, does not block)
+            "status": str,  # open, withdrawn, resolved
+            "closed_at": str,
+            "resolution_note": str,
+        },
+        {"pk": "id", "not_null": {"issue", "number", "agreement_id", "reason", "kind", "status", "channel", "created_at"}},
+    ),
+    # Accounts for coordinators and professionals (residents have none).
+    "users": (
+        {
+            "id": int,
+            "username": str,
+            "display_name": str,
+            "organisation": str,
+            "role": str,  # coordinator or professional
+            "password_hash": str,
             "created_at": str,
         },
-        {"pk": "id", "not_null": {"issue", "number", "title", "channel", "created_at"}},
+        {"pk": "id", "not_null": {"username", "role", "password_hash", "created_at"}},
+    ),
+    # Append-only: triggers below refuse UPDATE and DELETE.
+    "audit_log": (
+        {"id": int, "at": str, "user_id": int, "username": str, "action": str, "issue": str, "detail": str},
+        {"pk": "id", "not_null": {"at", "username", "action"}},
+    ),
+    # Throttling. `client` is a keyed hash of the IP address, never the address
+    # itself, and rows are deleted as soon as their window has passed.
+    "login_failures": (
+        {"id": int, "username": str, "client": str, "at": float},
+        {"pk": "id", "not_null": {"username", "client", "at"}},
+    ),
+    "rate_events": (
+        {"id": int, "client": str, "at": float},
+        {"pk": "id", "not_null": {"client", "at"}},
     ),
     # Kwesties whose pages must be rebuilt; written in the same transaction as
     # the contribution, so a crash never leaves a stored idea off the site.
@@ -51,8 +127,21 @@ SCHEMA = {
     ),
 }
 INDEXES = [
-    ("members", ["issue"]),
-    ("ideas", ["issue", "number"]),
+    ("members", ["issue"], False),
+    ("ideas", ["issue", "number"], True),
+    ("questions", ["issue", "number"], True),
+    ("answers", ["question_id"], False),
+    ("agreements", ["issue", "number"], True),
+    ("objections", ["issue", "number"], True),
+    ("objections", ["agreement_id"], False),
+    ("users", ["username"], True),
+    ("rate_events", ["client", "at"], False),
+    ("login_failures", ["username", "at"], False),
+]
+TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb} BEFORE {verb.upper()} ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    for verb in ("update", "delete")
 ]
 
 
@@ -76,15 +165,31 @@ def connect(path):
 
 
 def ensure_schema(db):
-    """Create missing tables and indexes, in one transaction (workers may race here)."""
-    if all(db[name].exists() for name in SCHEMA):
+    """Create missing tables, columns and indexes, in one transaction (workers may race here)."""
+    if _schema_complete(db):
         return
     with write(db):
         for name, (columns, options) in SCHEMA.items():
-            if not db[name].exists():
-                db[name].create(columns, **options)
-        for table, columns in INDEXES:
-            db[table].create_index(columns, if_not_exists=True, unique=table == "ideas")
+            table = db[name]
+            if not table.exists():
+                table.create(columns, **options)
+                continue
+            existing = table.columns_dict
+            for column, kind in columns.items():
+                if column not in existing:
+                    table.add_column(column, kind)
+        for table, columns, unique in INDEXES:
+            db[table].create_index(columns, if_not_exists=True, unique=unique)
+        for statement in TRIGGERS:
+            db.execute(statement)
+
+
+def _schema_complete(db):
+    for name, (columns, _) in SCHEMA.items():
+        table = db[name]
+        if not table.exists() or set(columns) - set(table.columns_dict):
+            return False
+    return bool(db.execute("select 1 from sqlite_master where name = 'audit_log_no_delete'").fetchone())
 
 
 @contextlib.contextmanager

@@ -27,8 +27,9 @@ def find_settings_file(path=None):
 def load_settings(path=None, override=None):
     """Read the settings file; relative paths resolve against its folder.
 
-    Environment variables win over the file for the things that differ per
-    machine: SAMENPLAN_CONTENT, SAMENPLAN_OUTPUT and SAMENPLAN_DATABASE.
+    Environment variables win over the file for what differs per machine:
+    SAMENPLAN_CONTENT (PATH), SAMENPLAN_OUTPUT (OUTPUT_PATH), and any
+    SAMENPLAN_* setting by its own name (SAMENPLAN_DATABASE, ...).
     """
     path = find_settings_file(path)
     override = dict(override or {})
@@ -36,15 +37,33 @@ def load_settings(path=None, override=None):
         if setting not in override and os.environ.get(variable):
             override[setting] = os.path.abspath(os.environ[variable])
     settings = read_settings(str(path), override=override)
-    database = (
-        override.get("SAMENPLAN_DATABASE")
-        or os.environ.get("SAMENPLAN_DATABASE")
-        or settings.get("SAMENPLAN_DATABASE", "instance/samenplan.db")
-    )
-    settings["SAMENPLAN_DATABASE"] = str(path.parent / database)  # no-op if absolute
-    settings.setdefault("SAMENPLAN_KWESTIE_PATH", "kwesties")
-    settings.setdefault("SAMENPLAN_PARTICIPATION_URL", "")
-    settings.setdefault("SAMENPLAN_KWESTIES_PER_PAGE", 20)
-    settings.setdefault("SAMENPLAN_IDEAS_ON_KWESTIE_PAGE", 10)
-    settings.setdefault("SAMENPLAN_IDEAS_PER_PAGE", 25)
+    for key, default in DEFAULTS.items():
+        settings.setdefault(key, default)
+    for key, value in os.environ.items():
+        if key in DEFAULTS and key not in override:
+            settings[key] = type(DEFAULTS[key])(value)
+    for key in ("SAMENPLAN_DATABASE", "SAMENPLAN_OUTBOX"):
+        settings[key] = str(path.parent / settings[key])  # no-op if absolute
     return settings
+
+
+DEFAULTS = {
+    "SAMENPLAN_DATABASE": "instance/samenplan.db",
+    "SAMENPLAN_OUTBOX": "instance/outbox",  # mail as files when no SMTP host is set
+    "SAMENPLAN_SMTP_HOST": "",
+    "SAMENPLAN_SMTP_PORT": 587,
+    "SAMENPLAN_SMTP_USER": "",
+    "SAMENPLAN_SMTP_PASSWORD": "",
+    "SAMENPLAN_MAIL_FROM": "samenplan <noreply@samenplan.invalid>",
+    "SAMENPLAN_SECRET_KEY": "",  # empty: generated once, kept beside the database
+    "SAMENPLAN_KWESTIE_PATH": "kwesties",
+    "SAMENPLAN_PARTICIPATION_URL": "",
+    "SAMENPLAN_PUBLIC_URL": "http://127.0.0.1:8000",  # for links in e-mail
+    "SAMENPLAN_KWESTIES_PER_PAGE": 20,
+    "SAMENPLAN_IDEAS_ON_KWESTIE_PAGE": 10,
+    "SAMENPLAN_IDEAS_PER_PAGE": 25,
+    "SAMENPLAN_RATE_LIMIT": 20,  # contributions per client per window
+    "SAMENPLAN_RATE_WINDOW": 600,  # seconds
+    "SAMENPLAN_MIN_FILL_SECONDS": 3,  # faster than this is a robot
+    "SAMENPLAN_SECURE_COOKIES": 1,  # 0 only for plain-http test set-ups
+}

@@ -1,8 +1,12 @@
 """Contributions: store what residents send, read back what is public.
 
-Plain functions over a sqlite-utils Database (see db.py). Public rows never
-carry personal data beyond the display name a person chose to show.
+Plain functions over a sqlite-utils Database (see db.py). Every write is one
+short transaction that also queues a rebuild of the kwestie (site_changes).
+Public rows carry no personal data beyond the display name a person chose;
+a hidden contribution stays in the list, without its text, with the reason.
 """
+
+import json
 
 from . import db as database
 
@@ -22,52 +26,66 @@ RELATIONS = {
     "professional": "professional",
     "anders": "anders",
 }
+# Contribution tables and the letter of their public id (I3, V2, B1).
+KINDS = {"ideas": "I", "questions": "V", "objections": "B"}
+# What a hidden contribution loses from the public record.
+HIDDEN_FIELDS = {"ideas": ("title", "body", "cost", "author_name"), "questions": ("text", "author_name"),
+                 "objections": ("reason", "author_name")}
 
 
 def _mark_changed(db, issue):
     db["site_changes"].insert({"issue": issue, "changed_at": database.now()})
 
 
-def add_member(db, issue, *, name, relation, relation_other="", channel="web"):
-    """Add someone to the circle of a kwestie; returns the member id."""
+def _add_contribution(db, table, issue, row):
+    """Insert with the next per-kwestie number; returns that number."""
     with database.write(db):
-        member_id = (
-            db["members"]
-            .insert(
-                {
-                    "issue": issue,
-                    "name": name,
-                    "relation": relation,
-                    "relation_other": relation_other,
-                    "channel": channel,
-                    "created_at": database.now(),
-                }
-            )
-            .last_pk
-        )
+        number = db.execute(
+            f"select coalesce(max(number), 0) + 1 from {table} where issue = ?", [issue]
+        ).fetchone()[0]
+        db[table].insert({"issue": issue, "number": number, "created_at": database.now(), **row})
+        _mark_changed(db, issue)
+    return number
+
+
+def _contribution(author_name, member_id, channel, entered_by):
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    return {"author_name": author_name, "member_id": member_id, "channel": channel, "entered_by": entered_by}
+
+
+# The circle -----------------------------------------------------------------
+
+
+def add_member(db, issue, *, name, relation, relation_other="", email="", channel="web", entered_by=None):
+    """Add someone to the circle of a kwestie; returns the member id."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    with database.write(db):
+        member_id = db["members"].insert({
+            "issue": issue, "name": name, "relation": relation, "relation_other": relation_other,
+            "email": email or None, "channel": channel, "entered_by": entered_by,
+            "created_at": database.now(),
+        }).last_pk
         _mark_changed(db, issue)
     return member_id
 
 
-def add_idea(db, issue, *, title, body="", author_name="", channel="web"):
-    """Store an idea; returns its public number (1 for I1)."""
+def member(db, member_id):
+    """The member row, or None."""
+    rows = list(db.query("select * from members where id = ?", [member_id]))
+    return rows[0] if rows else None
+
+
+def confirm_email(db, member_id, email):
+    """Mark the address confirmed, if it is still the member's address; True on success."""
     with database.write(db):
-        number = db.execute(
-            "select coalesce(max(number), 0) + 1 from ideas where issue = ?", [issue]
-        ).fetchone()[0]
-        db["ideas"].insert(
-            {
-                "issue": issue,
-                "number": number,
-                "title": title,
-                "body": body,
-                "author_name": author_name,
-                "channel": channel,
-                "created_at": database.now(),
-            }
+        cursor = db.execute(
+            "update members set email_confirmed_at = coalesce(email_confirmed_at, ?) "
+            "where id = ? and email = ?",
+            [database.now(), member_id, email],
         )
-        _mark_changed(db, issue)
-    return number
+    return cursor.rowcount == 1
 
 
 def circle(db, issue):
@@ -86,13 +104,57 @@ def circle_sizes(db, issues):
     sizes = dict.fromkeys(issues, 0)
     if issues:
         marks = ",".join("?" * len(issues))
-        sizes.update(
-            db.execute(
-                f"select issue, count(*) from members where issue in ({marks}) group by issue",
-                issues,
-            ).fetchall()
-        )
+        sizes.update(db.execute(
+            f"select issue, count(*) from members where issue in ({marks}) group by issue", issues
+        ).fetchall())
     return sizes
+
+
+# Ideas, questions, answers --------------------------------------------------
+
+
+def add_idea(db, issue, *, title, body="", cost=None, author_name="", member_id=None, channel="web",
+             entered_by=None):
+    """Store an idea; returns its public number (1 for I1)."""
+    return _add_contribution(db, "ideas", issue, {
+        "title": title, "body": body, "cost": cost,
+        **_contribution(author_name, member_id, channel, entered_by),
+    })
+
+
+def add_question(db, issue, *, text, author_name="", member_id=None, channel="web", entered_by=None):
+    """Store a question to professionals; returns its public number (1 for V1)."""
+    return _add_contribution(db, "questions", issue, {
+        "text": text, **_contribution(author_name, member_id, channel, entered_by),
+    })
+
+
+def add_answer(db, issue, question_number, *, user_id, text):
+    """A professional's answer to question V<number>; returns the answer id."""
+    with database.write(db):
+        question = db.execute(
+            "select id from questions where issue = ? and number = ?", [issue, question_number]
+        ).fetchone()
+        if question is None:
+            raise LookupError(f"V{question_number} bestaat niet")
+        answer_id = db["answers"].insert({
+            "question_id": question[0], "user_id": user_id, "text": text, "created_at": database.now(),
+        }).last_pk
+        _mark_changed(db, issue)
+    return answer_id
+
+
+def _public(table, row):
+    """A row as the public may see it: hidden ones without their text."""
+    row = dict(row)
+    row.pop("hidden_by", None)
+    row.pop("entered_by", None)
+    row.pop("member_id", None)
+    if row.get("hidden_at"):
+        for field in HIDDEN_FIELDS[table]:
+            row[field] = None
+    row["id"] = f"{KINDS[table]}{row['number']}"
+    return row
 
 
 def idea_count(db, issue):
@@ -102,18 +164,113 @@ def idea_count(db, issue):
 def ideas(db, issue, *, limit=None, offset=0, newest_first=False):
     """Public ideas of a kwestie, oldest first unless newest_first."""
     order = "desc" if newest_first else "asc"
-    sql = (
-        "select number, title, body, author_name, channel, created_at from ideas "
-        f"where issue = ? order by number {order}"
-    )
+    sql = f"select * from ideas where issue = ? order by number {order}"
     params = [issue]
     if limit is not None:
         sql += " limit ? offset ?"
         params += [limit, offset]
-    return list(db.query(sql, params))
+    return [_public("ideas", row) for row in db.query(sql, params)]
 
 
-# Rebuild queue: see rebuild.py
+def questions(db, issue):
+    """Public questions, oldest first, each with its answers and who gave them."""
+    result = [_public("questions", row) for row in db.query(
+        "select * from questions where issue = ? order by number", [issue])]
+    answers = db.query(
+        "select q.number, a.text, a.created_at, u.display_name, u.organisation from answers a "
+        "join questions q on q.id = a.question_id join users u on u.id = a.user_id "
+        "where q.issue = ? order by a.id", [issue])
+    by_number = {q["number"]: q for q in result}
+    for q in result:
+        q["answers"] = []
+    for a in answers:
+        by_number[a.pop("number")]["answers"].append(a)
+    return result
+
+
+# Agreements and objections --------------------------------------------------
+
+
+def agreements(db, issue):
+    """Agreements of a kwestie, in order, with `from_ideas` as a list."""
+    rows = list(db.query("select * from agreements where issue = ? order by number", [issue]))
+    for row in rows:
+        row["from_ideas"] = json.loads(row["from_ideas"] or "[]")
+        row["code"] = f"A{row['number']}"
+    return rows
+
+
+def agreement_id(db, issue, number):
+    row = db.execute("select id from agreements where issue = ? and number = ?", [issue, number]).fetchone()
+    return row[0] if row else None
+
+
+def add_objection(db, issue, *, agreement_number, reason, member_id, author_name="", kind="objection",
+                  channel="web", entered_by=None):
+    """An objection (blocks) or concern (does not block) against A<n>; returns B<number>."""
+    if kind not in ("objection", "concern"):
+        raise ValueError(f"unknown kind {kind!r}")
+    target = agreement_id(db, issue, agreement_number)
+    if target is None:
+        raise LookupError(f"A{agreement_number} bestaat niet")
+    return _add_contribution(db, "objections", issue, {
+        "agreement_id": target, "reason": reason, "kind": kind, "status": "open",
+        **_contribution(author_name, member_id, channel, entered_by),
+    })
+
+
+def withdraw_objection(db, issue, number, member_id):
+    """The objector withdraws B<number>; True when it was theirs and still open."""
+    with database.write(db):
+        cursor = db.execute(
+            "update objections set status = 'withdrawn', closed_at = ? "
+            "where issue = ? and number = ? and member_id = ? and status = 'open'",
+            [database.now(), issue, number, member_id],
+        )
+        if cursor.rowcount:
+            _mark_changed(db, issue)
+    return cursor.rowcount == 1
+
+
+def objections(db, issue, *, member_id=None):
+    """Public objections and concerns, with the code of the agreement they are about."""
+    sql = ("select o.*, 'A' || a.number as agreement from objections o "
+           "join agreements a on a.id = o.agreement_id where o.issue = ?")
+    params = [issue]
+    if member_id is not None:
+        sql += " and o.member_id = ?"
+        params.append(member_id)
+    return [_public("objections", row) for row in db.query(sql + " order by o.number", params)]
+
+
+# Moderation -----------------------------------------------------------------
+
+
+def set_hidden(db, table, issue, number, *, reason=None, user_id=None):
+    """Hide (with a reason) or, with reason=None, unhide a contribution; True if it exists."""
+    if table not in KINDS:
+        raise ValueError(f"cannot moderate {table!r}")
+    with database.write(db):
+        if reason:
+            cursor = db.execute(
+                f"update {table} set hidden_at = ?, hidden_reason = ?, hidden_by = ? where issue = ? and number = ?",
+                [database.now(), reason, user_id, issue, number])
+        else:
+            cursor = db.execute(
+                f"update {table} set hidden_at = null, hidden_reason = null, hidden_by = null "
+                "where issue = ? and number = ?", [issue, number])
+        if cursor.rowcount:
+            _mark_changed(db, issue)
+    return cursor.rowcount == 1
+
+
+# Rebuild queue: see rebuild.py ----------------------------------------------
+
+
+def mark_changed(db, issue):
+    """Queue a rebuild of a kwestie whose file changed (e.g. a new phase)."""
+    with database.write(db):
+        _mark_changed(db, issue)
 
 
 def pending_changes(db):

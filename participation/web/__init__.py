@@ -13,6 +13,7 @@ from flask import Flask
 from jinja2 import FileSystemLoader
 
 from ..issues import IssueLookup
+from ..keys import secret_key
 from ..settings import load_settings
 from .. import templating
 from . import db, deelnemen, errors, static_site
@@ -27,8 +28,18 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
     app.jinja_options = {**app.jinja_options, **settings["JINJA_ENVIRONMENT"]}
     app.config.from_mapping(
         DATABASE=settings["SAMENPLAN_DATABASE"],
+        SECRET_KEY=secret_key(settings),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
+        # Only /beheer/ uses the session cookie; residents get no cookie at all.
+        SESSION_COOKIE_NAME="samenplan_beheer",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(settings["SAMENPLAN_SECURE_COOKIES"]),
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        RATE_LIMIT=settings["SAMENPLAN_RATE_LIMIT"],
+        RATE_WINDOW=settings["SAMENPLAN_RATE_WINDOW"],
+        MIN_FILL_SECONDS=settings["SAMENPLAN_MIN_FILL_SECONDS"],
     )
     if test_config:
         app.config.update(test_config)

@@ -1,0 +1,52 @@
+"""Rate limits for contributions and logins, kept in SQLite.
+
+A client is identified by a keyed hash of its IP address (`client_id`), so
+the address itself is never stored; rows are deleted once their window has
+passed, so even the hash is kept no longer than the limit needs.
+"""
+
+import hashlib
+import hmac
+import time
+
+from . import db as database
+
+LOGIN_ATTEMPTS = 5  # failures per username (and per client) ...
+LOGIN_WINDOW = 15 * 60  # ... within this many seconds, then wait
+
+
+def client_id(secret, address):
+    return hmac.new(secret.encode(), (address or "").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def allow(db, client, *, limit, window, now=None):
+    """Count one event for client; False when it is over `limit` within `window` seconds."""
+    now = time.time() if now is None else now
+    with database.write(db):
+        db.execute("delete from rate_events where at < ?", [now - window])
+        count = db.execute("select count(*) from rate_events where client = ?", [client]).fetchone()[0]
+        if count >= limit:
+            return False
+        db["rate_events"].insert({"client": client, "at": now})
+    return True
+
+
+def login_blocked(db, username, client, now=None):
+    """True when this username or client failed too often recently."""
+    now = time.time() if now is None else now
+    with database.write(db):
+        db.execute("delete from login_failures where at < ?", [now - LOGIN_WINDOW])
+    by_user, by_client = db.execute(
+        "select sum(username = ?), sum(client = ?) from login_failures", [username, client]
+    ).fetchone()
+    return (by_user or 0) >= LOGIN_ATTEMPTS or (by_client or 0) >= LOGIN_ATTEMPTS
+
+
+def record_login_failure(db, username, client, now=None):
+    with database.write(db):
+        db["login_failures"].insert({"username": username, "client": client, "at": time.time() if now is None else now})
+
+
+def clear_login_failures(db, username):
+    with database.write(db):
+        db.execute("delete from login_failures where username = ?", [username])
