@@ -194,7 +194,14 @@ def _schema_complete(db):
 
 @contextlib.contextmanager
 def write(db):
-    """A short write transaction that holds the write lock from the start."""
+    """A short write transaction that holds the write lock from the start.
+
+    Nested use joins the outer transaction, so a caller can make several
+    store functions (and their audit log entry) one atomic change.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db

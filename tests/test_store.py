@@ -54,3 +54,14 @@ def test_circle_counts_by_relation(db):
         store.add_member(db, AZC, name=name, relation=relation)
     assert store.circle(db, AZC) == {"buurtbewoner": 2, "nieuwkomer": 1}
     assert store.circle_sizes(db, [AZC, "leeg"]) == {AZC: 3, "leeg": 0}
+
+
+def test_nested_writes_are_one_transaction(db):
+    try:
+        with database.write(db):
+            store.add_idea(db, AZC, title="Eerste")
+            store.add_question(db, AZC, text="Tweede")
+            raise RuntimeError("the second half fails")
+    except RuntimeError:
+        pass
+    assert store.idea_count(db, AZC) == 0 and store.questions(db, AZC) == []

@@ -19,3 +19,13 @@ def close_db(exception=None):
 
 def init_app(app):
     app.teardown_appcontext(close_db)
+
+
+def notify_rebuild():
+    """A write happened: wake the in-process rebuild worker, if there is one.
+
+    Without one (gunicorn), `samenplan worker` finds the change by polling.
+    """
+    rebuilder = current_app.extensions.get("samenplan.rebuilder")
+    if rebuilder is not None:
+        rebuilder.notify()

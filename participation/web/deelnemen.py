@@ -11,7 +11,7 @@ from typing import Callable
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 
 from .. import forms, store
-from .db import get_db
+from .db import get_db, notify_rebuild
 from .errors import error_response
 from .negotiate import wants_json
 
@@ -68,9 +68,7 @@ def contribute(slug, kind):
         return html, 400
 
     public_id = form.save(get_db(), issue.slug, values)
-    rebuilder = current_app.extensions.get("samenplan.rebuilder")
-    if rebuilder is not None:
-        rebuilder.notify()
+    notify_rebuild()
 
     settings = current_app.extensions["samenplan.settings"]
     location = f"{settings['SITEURL']}/kwesties/{issue.slug}/#{form.thanks}"
