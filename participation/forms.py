@@ -15,6 +15,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 TITLE_MAX = 120
 TEXT_MAX = 4000
 NAME_MAX = 60
+EMAIL_MAX = 254
+COST_MAX = 100_000_000
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EUROS = re.compile(r"^(?:€\s*)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$")
 
 
 def clean(value, *, multiline=False):
@@ -30,11 +34,21 @@ def _check_length(errors, field, label, value, maximum):
         errors[field] = f"{label} is te lang: maximaal {maximum} tekens (nu {len(value)})"
 
 
+def parse_euros(text):
+    """'1.200', '€ 1200' or '1200,50' -> 1200 or 1201 (whole euros); None if not an amount."""
+    match = EUROS.match(text.replace(" ", "") if text.startswith("€") else text)
+    if not match:
+        return None
+    cents = int((match.group(2) or "0").ljust(2, "0"))
+    return int(match.group(1).replace(".", "")) + (1 if cents >= 50 else 0)
+
+
 def validate_member(form):
     values = {
         "name": clean(form.get("name")),
         "relation": clean(form.get("relation")),
         "relation_other": clean(form.get("relation_other")),
+        "email": clean(form.get("email")).lower(),
     }
     errors = {}
     if not values["name"]:
@@ -48,6 +62,8 @@ def validate_member(form):
     if values["relation"] != "anders":
         values["relation_other"] = ""
     _check_length(errors, "relation_other", "Anders, namelijk", values["relation_other"], NAME_MAX)
+    if values["email"] and (len(values["email"]) > EMAIL_MAX or not EMAIL.match(values["email"])):
+        errors["email"] = "E-mailadres: dit lijkt geen e-mailadres. Het ziet eruit als naam@voorbeeld.nl"
     return values, errors
 
 
@@ -56,6 +72,7 @@ def validate_idea(form):
         "title": clean(form.get("title")),
         "body": clean(form.get("body"), multiline=True),
         "author_name": clean(form.get("author_name")),
+        "cost": clean(form.get("cost")),
     }
     errors = {}
     if not values["title"]:
@@ -63,5 +80,39 @@ def validate_idea(form):
     else:
         _check_length(errors, "title", "Titel", values["title"], TITLE_MAX)
     _check_length(errors, "body", "Uitleg", values["body"], TEXT_MAX)
+    if values["cost"]:
+        cost = parse_euros(values["cost"])
+        if cost is None or cost > COST_MAX:
+            errors["cost"] = "Geschatte kosten: vul een bedrag in hele euro’s in, bijvoorbeeld 1200"
+        else:
+            values["cost"] = cost
+    values["cost"] = values["cost"] if isinstance(values["cost"], int) else (values["cost"] or None)
     _check_length(errors, "author_name", "Naam", values["author_name"], NAME_MAX)
+    return values, errors
+
+
+def validate_question(form):
+    values = {"text": clean(form.get("text"), multiline=True), "author_name": clean(form.get("author_name"))}
+    errors = {}
+    if not values["text"]:
+        errors["text"] = "Vraag: schrijf je vraag op"
+    else:
+        _check_length(errors, "text", "Vraag", values["text"], TEXT_MAX)
+    _check_length(errors, "author_name", "Naam", values["author_name"], NAME_MAX)
+    return values, errors
+
+
+def validate_objection(form, agreement_numbers):
+    """An objection needs an agreement of the concept plan and a reason."""
+    values = {"agreement": clean(form.get("agreement")).upper().removeprefix("A"),
+              "reason": clean(form.get("reason"), multiline=True)}
+    errors = {}
+    if not values["agreement"].isdigit() or int(values["agreement"]) not in agreement_numbers:
+        errors["agreement"] = "Afspraak: kies de afspraak waar je bezwaar tegen hebt"
+    else:
+        values["agreement"] = int(values["agreement"])
+    if not values["reason"]:
+        errors["reason"] = "Reden: schrijf op waarom je bezwaar hebt. Dan kan de kring zoeken naar een oplossing"
+    else:
+        _check_length(errors, "reason", "Reden", values["reason"], TEXT_MAX)
     return values, errors

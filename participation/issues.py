@@ -23,6 +23,8 @@ PHASES = {
     "closed": "gesloten",
 }
 PUBLIC_PHASES = ("open", "proposing", "adopted", "closed")
+CONTRIBUTION_PHASES = ("open", "proposing", "adopted")  # join, ideas, questions
+OBJECTION_PHASES = ("proposing", "adopted")  # there is a concept plan to object to
 ISSUE_FILE = "kwestie.md"
 
 
@@ -55,6 +57,10 @@ class Issue:
     @property
     def is_public(self):
         return self.phase in PUBLIC_PHASES
+
+    @property
+    def accepts_contributions(self):
+        return self.phase in CONTRIBUTION_PHASES
 
     @property
     def url(self):

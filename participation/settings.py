@@ -42,14 +42,15 @@ def load_settings(path=None, override=None):
     for key, value in os.environ.items():
         if key in DEFAULTS and key not in override:
             settings[key] = type(DEFAULTS[key])(value)
-    for key in ("SAMENPLAN_DATABASE", "SAMENPLAN_OUTBOX"):
-        settings[key] = str(path.parent / settings[key])  # no-op if absolute
+    settings["SAMENPLAN_DATABASE"] = str(path.parent / settings["SAMENPLAN_DATABASE"])  # no-op if absolute
+    outbox = settings["SAMENPLAN_OUTBOX"] or Path(settings["SAMENPLAN_DATABASE"]).with_name("outbox")
+    settings["SAMENPLAN_OUTBOX"] = str(path.parent / outbox)
     return settings
 
 
 DEFAULTS = {
     "SAMENPLAN_DATABASE": "instance/samenplan.db",
-    "SAMENPLAN_OUTBOX": "instance/outbox",  # mail as files when no SMTP host is set
+    "SAMENPLAN_OUTBOX": "",  # mail as files when no SMTP host is set; "" = outbox/ beside the database
     "SAMENPLAN_SMTP_HOST": "",
     "SAMENPLAN_SMTP_PORT": 587,
     "SAMENPLAN_SMTP_USER": "",
@@ -58,7 +59,6 @@ DEFAULTS = {
     "SAMENPLAN_SECRET_KEY": "",  # empty: generated once, kept beside the database
     "SAMENPLAN_KWESTIE_PATH": "kwesties",
     "SAMENPLAN_PARTICIPATION_URL": "",
-    "SAMENPLAN_PUBLIC_URL": "http://127.0.0.1:8000",  # for links in e-mail
     "SAMENPLAN_KWESTIES_PER_PAGE": 20,
     "SAMENPLAN_IDEAS_ON_KWESTIE_PAGE": 10,
     "SAMENPLAN_IDEAS_PER_PAGE": 25,

@@ -200,6 +200,22 @@ def agreements(db, issue):
     return rows
 
 
+def add_agreement(db, issue, *, what, who="", when_text="", cost=None, from_ideas=()):
+    """Propose an agreement for the concept plan; returns its number (1 for A1)."""
+    with database.write(db):
+        number = db.execute(
+            "select coalesce(max(number), 0) + 1 from agreements where issue = ?", [issue]
+        ).fetchone()[0]
+        now = database.now()
+        db["agreements"].insert({
+            "issue": issue, "number": number, "what": what, "who": who, "when_text": when_text,
+            "cost": cost, "from_ideas": json.dumps(list(from_ideas)), "status": "concept",
+            "created_at": now, "updated_at": now,
+        })
+        _mark_changed(db, issue)
+    return number
+
+
 def agreement_id(db, issue, number):
     row = db.execute("select id from agreements where issue = ? and number = ?", [issue, number]).fetchone()
     return row[0] if row else None

@@ -44,7 +44,19 @@ def channel_label(key):
     return CHANNELS.get(key, key)
 
 
+OBJECTION_STATUS = {
+    "open": "open, de afspraak kan zo niet in het plan",
+    "withdrawn": "ingetrokken",
+    "resolved": "opgelost",
+}
+
+
+def objection_status(key):
+    return OBJECTION_STATUS.get(key, key)
+
+
 FILTERS = {
+    "objection_status": objection_status,
     "datum": datum,
     "euro": euro,
     "relation_label": relation_label,

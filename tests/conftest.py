@@ -31,13 +31,27 @@ def settings(tmp_path):
             "OUTPUT_PATH": str(tmp_path / "output"),
             "CACHE_PATH": str(tmp_path / "cache"),
             "SAMENPLAN_DATABASE": str(tmp_path / "samenplan.db"),
+            "SAMENPLAN_OUTBOX": str(tmp_path / "outbox"),
         },
     )
 
 
 @pytest.fixture
 def app(settings):
-    return create_app({"TESTING": True}, settings=settings)
+    # A high rate limit, so only the rate-limit test meets it.
+    return create_app({"TESTING": True, "RATE_LIMIT": 10_000}, settings=settings)
+
+
+@pytest.fixture
+def send(client, app):
+    """POST a form as a person would: shown a minute ago (the spam trap's token)."""
+
+    def send(url, data=None, **kwargs):
+        if isinstance(data, dict):
+            data = support.as_person(app.config["SECRET_KEY"], data)
+        return client.post(url, data=data, **kwargs)
+
+    return send
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from participation import tokens
+
 ROOT = Path(__file__).resolve().parent.parent
 AZC = "azc-cafe-de-zwaan"
 FUND = "dorpsfonds-eemswierum"
@@ -26,6 +28,16 @@ def write_issue(content, slug, phase="open", title=None, **metadata):
     path = folder / "kwestie.md"
     path.write_text("\n".join(lines) + "\n\nEen korte uitleg.\n", encoding="utf-8")
     return path
+
+
+def as_person(secret, data):
+    """Form data with the token of a form shown a minute ago, as a person would send it."""
+    return {"form_started": tokens.form_token(secret, time.time() - 60), **data}
+
+
+def form_token_from(html):
+    """The form_started token in a rendered form."""
+    return re.search(r'name="form_started" value="([^"]+)"', html).group(1)
 
 
 def wait_for(condition, timeout=15.0, interval=0.05):

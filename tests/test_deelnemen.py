@@ -21,8 +21,8 @@ def test_get_renders_the_form_in_the_theme(client):
     assert "/theme/css/samen.css" in page
 
 
-def test_idea_is_stored_and_answered_with_303_to_the_kwestie(client, db):
-    response = client.post(IDEA, data={"title": "Koffie op zaterdag", "body": "In het café.", "author_name": "Anna"})
+def test_idea_is_stored_and_answered_with_303_to_the_kwestie(send, db):
+    response = send(IDEA, data={"title": "Koffie op zaterdag", "body": "In het café.", "author_name": "Anna"})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/kwesties/{AZC}/#bedankt-idee"
     [idea] = store.ideas(db, AZC)
@@ -32,22 +32,22 @@ def test_idea_is_stored_and_answered_with_303_to_the_kwestie(client, db):
     assert store.pending_changes(db)[1] == {AZC}
 
 
-def test_joining_the_circle(client, db):
-    response = client.post(JOIN, data={"name": "Bram", "relation": "ondernemer"})
+def test_joining_the_circle(send, db):
+    response = send(JOIN, data={"name": "Bram", "relation": "ondernemer"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("#bedankt-kring")
     assert store.circle(db, AZC) == {"ondernemer": 1}
 
 
-def test_joining_with_relation_other(client, db):
-    response = client.post(JOIN, data={"name": "Cor", "relation": "anders", "relation_other": "Ik sport hier"})
+def test_joining_with_relation_other(send, db):
+    response = send(JOIN, data={"name": "Cor", "relation": "anders", "relation_other": "Ik sport hier"})
     assert response.status_code == 303
     row = db.execute("select relation, relation_other from members").fetchone()
     assert row == ("anders", "Ik sport hier")
 
 
-def test_empty_title_gives_400_with_error_summary_and_keeps_input(client, db):
-    response = client.post(IDEA, data={"title": "  ", "body": "Mijn uitleg <b>blijft</b>", "author_name": "Anna"})
+def test_empty_title_gives_400_with_error_summary_and_keeps_input(send, db):
+    response = send(IDEA, data={"title": "  ", "body": "Mijn uitleg <b>blijft</b>", "author_name": "Anna"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'class="error-summary"' in page
@@ -59,16 +59,16 @@ def test_empty_title_gives_400_with_error_summary_and_keeps_input(client, db):
     assert store.idea_count(db, AZC) == 0
 
 
-def test_every_invalid_field_is_named_in_the_summary(client):
-    response = client.post(JOIN, data={"name": "", "relation": "koning"})
+def test_every_invalid_field_is_named_in_the_summary(send):
+    response = send(JOIN, data={"name": "", "relation": "koning"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'href="#kring-name"' in page and 'href="#kring-relation"' in page
     assert "Er zijn 2 fouten" in page
 
 
-def test_too_long_fields_give_400(client):
-    response = client.post(IDEA, data={"title": "x" * 121, "body": "y" * 4001, "author_name": "z" * 61})
+def test_too_long_fields_give_400(send):
+    response = send(IDEA, data={"title": "x" * 121, "body": "y" * 4001, "author_name": "z" * 61})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     for field in ("title", "body", "author_name"):
@@ -76,8 +76,8 @@ def test_too_long_fields_give_400(client):
     assert "maximaal 120 tekens (nu 121)" in page
 
 
-def test_relation_other_is_required_with_anders(client):
-    response = client.post(JOIN, data={"name": "Dirk", "relation": "anders"})
+def test_relation_other_is_required_with_anders(send):
+    response = send(JOIN, data={"name": "Dirk", "relation": "anders"})
     assert response.status_code == 400
     assert 'href="#kring-relation_other"' in response.get_data(as_text=True)
 
@@ -88,47 +88,47 @@ def test_relation_other_is_required_with_anders(client):
     f"/deelnemen/{AZC}/onbekend",
     "/deelnemen/../etc/idee",
 ])
-def test_unknown_kwestie_or_form_is_404(client, url):
+def test_unknown_kwestie_or_form_is_404(client, url, send):
     assert client.get(url).status_code == 404
-    response = client.post(url, data={"title": "Iets"})
+    response = send(url, data={"title": "Iets"})
     assert response.status_code == 404
     assert "Pagina niet gevonden" in response.get_data(as_text=True)
 
 
-def test_draft_kwestie_is_404(client, settings):
+def test_draft_kwestie_is_404(send, settings):
     write_issue(settings, "nog-geheim", phase="draft")
-    assert client.post("/deelnemen/nog-geheim/idee", data={"title": "Iets"}).status_code == 404
+    assert send("/deelnemen/nog-geheim/idee", data={"title": "Iets"}).status_code == 404
 
 
-def test_closed_kwestie_is_409_with_explanation(client, settings, db):
+def test_closed_kwestie_is_409_with_explanation(send, settings, db):
     write_issue(settings, "afgerond", phase="closed")
-    response = client.post("/deelnemen/afgerond/idee", data={"title": "Te laat"})
+    response = send("/deelnemen/afgerond/idee", data={"title": "Te laat"})
     assert response.status_code == 409
     assert "gesloten" in response.get_data(as_text=True)
     assert store.idea_count(db, "afgerond") == 0
 
 
-def test_too_large_body_is_413(client, db):
-    response = client.post(IDEA, data={"title": "Groot", "body": "x" * 70_000})
+def test_too_large_body_is_413(send, db):
+    response = send(IDEA, data={"title": "Groot", "body": "x" * 70_000})
     assert response.status_code == 413
     assert "te groot" in response.get_data(as_text=True)
     assert store.idea_count(db, AZC) == 0
 
 
-def test_json_success_and_errors(client):
-    ok = client.post(IDEA, data={"title": "Via JSON"}, headers=JSON)
+def test_json_success_and_errors(send):
+    ok = send(IDEA, data={"title": "Via JSON"}, headers=JSON)
     assert ok.status_code == 303
     assert ok.json == {"ok": True, "id": "I1", "location": f"/kwesties/{AZC}/#bedankt-idee"}
-    bad = client.post(IDEA, data={"title": ""}, headers=JSON)
+    bad = send(IDEA, data={"title": ""}, headers=JSON)
     assert bad.status_code == 400
     assert set(bad.json["fields"]) == {"title"}
-    missing = client.post("/deelnemen/bestaat-niet/idee", data={"title": "x"}, headers=JSON)
+    missing = send("/deelnemen/bestaat-niet/idee", data={"title": "x"}, headers=JSON)
     assert missing.status_code == 404 and missing.json["status"] == 404
 
 
-def test_ideas_are_numbered_per_kwestie(client, db):
+def test_ideas_are_numbered_per_kwestie(send, db):
     for slug in (AZC, FUND, AZC):
-        assert client.post(f"/deelnemen/{slug}/idee", data={"title": "Idee"}).status_code == 303
+        assert send(f"/deelnemen/{slug}/idee", data={"title": "Idee"}).status_code == 303
     assert [i["number"] for i in store.ideas(db, AZC)] == [1, 2]
     assert [i["number"] for i in store.ideas(db, FUND)] == [1]
 
@@ -144,12 +144,12 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("case,data,status", HOSTILE, ids=[h[0] for h in HOSTILE])
-def test_hostile_input_never_gives_500(client, case, data, status):
-    assert client.post(IDEA, data=data).status_code == status
+def test_hostile_input_never_gives_500(send, case, data, status):
+    assert send(IDEA, data=data).status_code == status
 
 
-def test_control_characters_are_removed_before_storing(client, db):
-    client.post(IDEA, data={"title": "Koffie\x00\x07 ochtend"})
+def test_control_characters_are_removed_before_storing(send, db):
+    send(IDEA, data={"title": "Koffie\x00\x07 ochtend"})
     assert store.ideas(db, AZC)[0]["title"] == "Koffie ochtend"
 
 

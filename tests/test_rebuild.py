@@ -13,7 +13,7 @@ from participation.rebuild import Rebuilder
 from participation.web import create_app
 
 from .conftest import AZC, FUND, write_issue
-from .support import wait_for
+from .support import as_person, wait_for
 
 
 def tree(folder):
@@ -67,7 +67,8 @@ def test_a_rebuild_renders_only_the_changed_kwestie_and_its_home_page(small_page
     rendered = rebuilder.rebuild_pending()
     home_page = rebuilder.generator.home_page_of(FUND)
     expected_home = "index.html" if home_page == 1 else f"pagina/{home_page}/index.html"
-    assert sorted(rendered) == sorted([f"kwesties/{FUND}/index.html", f"kwesties/{FUND}/ideeen/index.html", expected_home])
+    assert sorted(rendered) == sorted([f"kwesties/{FUND}/index.html", f"kwesties/{FUND}/ideeen/index.html",
+                                       f"kwesties/{FUND}.json", expected_home])
     assert rebuilder.rebuild_pending() == []  # nothing left to do
 
 
@@ -75,10 +76,12 @@ def test_a_burst_of_contributions_causes_one_rebuild(settings):
     build(settings)
     rebuilder = Rebuilder(settings, settle=2.0).start()
     try:
-        client = create_app({"TESTING": True}, settings=settings, rebuilder=rebuilder).test_client()
+        app = create_app({"TESTING": True}, settings=settings, rebuilder=rebuilder)
+        client = app.test_client()
         started = time.monotonic()
         for n in range(20):
-            assert client.post(f"/deelnemen/{AZC}/idee", data={"title": f"Idee {n}"}).status_code == 303
+            data = as_person(app.config["SECRET_KEY"], {"title": f"Idee {n}"})
+            assert client.post(f"/deelnemen/{AZC}/idee", data=data).status_code == 303
         assert time.monotonic() - started < 2.0, "the burst took longer than the settle time"
         page = Path(settings["OUTPUT_PATH"]) / "kwesties" / AZC / "index.html"
         assert wait_for(lambda: "Idee 19" in page.read_text(encoding="utf-8"))
@@ -95,8 +98,9 @@ def test_a_failed_rebuild_is_retried_and_loses_nothing(settings, db):
     folder.write_text("not a folder")  # a real error: the page cannot be written
     rebuilder = Rebuilder(settings, settle=0.05, max_backoff=0.2).start()
     try:
-        client = create_app({"TESTING": True}, settings=settings, rebuilder=rebuilder).test_client()
-        response = client.post(f"/deelnemen/{AZC}/idee", data={"title": "Blijft bewaard"})
+        app = create_app({"TESTING": True}, settings=settings, rebuilder=rebuilder)
+        data = as_person(app.config["SECRET_KEY"], {"title": "Blijft bewaard"})
+        response = app.test_client().post(f"/deelnemen/{AZC}/idee", data=data)
         assert response.status_code == 303  # the resident never sees the failure
         assert wait_for(lambda: rebuilder.failures >= 1)
         assert store.ideas(db, AZC)[0]["title"] == "Blijft bewaard"

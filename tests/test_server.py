@@ -1,14 +1,18 @@
 """End to end: the real `samenplan serve` process, real HTTP, the real database."""
 
+import time
+
 import pytest
 import requests
 
-from .support import AZC, Server, wait_for
+from .support import AZC, Server, form_token_from, wait_for
 
 
 @pytest.fixture
 def server(tmp_path):
-    server = Server(tmp_path).start()
+    server = Server(tmp_path)
+    server.env["SAMENPLAN_MIN_FILL_SECONDS"] = "1"
+    server.start()
     yield server
     server.stop()
 
@@ -27,9 +31,13 @@ def test_an_idea_reaches_the_static_page_and_survives_a_restart(server):
     assert requests.get(kwestie_url, timeout=5).status_code == 200
 
     title = "Samen koken op vrijdag"
+    form = requests.get(f"{server.url}/deelnemen/{AZC}/idee", timeout=5)
+    assert form.status_code == 200
+    time.sleep(1.1)  # a person takes longer than SAMENPLAN_MIN_FILL_SECONDS (1 here) to fill it in
     response = requests.post(
         f"{server.url}/deelnemen/{AZC}/idee",
-        data={"title": title, "body": "Iedereen neemt iets mee.", "author_name": "Fatma"},
+        data={"title": title, "body": "Iedereen neemt iets mee.", "author_name": "Fatma",
+              "form_started": form_token_from(form.text)},
         allow_redirects=False, timeout=5,
     )
     assert response.status_code == 303

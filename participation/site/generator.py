@@ -15,7 +15,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from .. import db as database
-from .. import store
+from .. import opendata, store
 from ..issues import issue_files, read_issue, sort_key
 
 
@@ -48,6 +48,7 @@ class KwestieGenerator(Generator):
         issue = read_issue(path, self.settings) if mtime else None
         if issue is None or not issue.is_public:
             self._remove(Path("kwesties") / slug)
+            self._remove(Path("kwesties") / f"{slug}.json")
         else:
             others.append(issue)
         self.issues = sorted(others, key=sort_key)
@@ -107,9 +108,12 @@ class KwestieGenerator(Generator):
             ideas=store.ideas(
                 db, issue.slug, limit=settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"], newest_first=True
             ),
-            values={},
-            errors={},
+            questions=store.questions(db, issue.slug),
+            agreements=store.agreements(db, issue.slug),
+            objections=store.objections(db, issue.slug),
+            accepting=issue.accepts_contributions,
         )]
+        rendered.append(self.write(folder.with_suffix(".json"), opendata.to_json(opendata.public_state(db, issue))))
         for page in range(1, idea_pages + 1):
             rendered.append(self.render(
                 folder / "ideeen" / (str(page) if page > 1 else "") / "index.html",
@@ -148,8 +152,11 @@ class KwestieGenerator(Generator):
         """Render a theme template to output_path/path, atomically; returns path."""
         context = dict(self.settings)
         context.update(values)
-        html = self.get_template(template).render(context)
-        write_file(Path(self.output_path) / path, html.encode("utf-8"))
+        return self.write(path, self.get_template(template).render(context))
+
+    def write(self, path, text):
+        """Write text to output_path/path, atomically; returns path."""
+        write_file(Path(self.output_path) / path, text.encode("utf-8"))
         return Path(path).as_posix()
 
     def _remove_pages(self, folder, keep):
@@ -165,6 +172,8 @@ class KwestieGenerator(Generator):
         target = Path(self.output_path) / relpath
         if target.is_dir():
             shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
 
 
 def write_file(path, data):

@@ -1,23 +1,25 @@
-"""/deelnemen/<slug>/<form>: residents join the circle and send ideas.
+"""/deelnemen/<slug>/…: residents join the circle, send ideas, questions and objections.
 
-GET shows the form; POST validates, stores (committed before we answer) and
-redirects 303 to the kwestie page, where a confirmation is shown. Invalid
-input gets 400 with the form again, the input kept and an error summary.
+GET shows a form; POST checks the rate limit and the spam traps, validates,
+stores (committed before we answer) and redirects 303 to the kwestie page,
+where a confirmation is shown. Invalid input gets 400 with the form again,
+the input kept and an error summary. JSON clients get the same outcomes.
 """
 
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
+from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
+                   url_for)
 
-from .. import forms, store
+from .. import forms, mail, store, throttle, tokens
+from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES
 from .db import get_db, notify_rebuild
 from .errors import error_response
 from .negotiate import wants_json
 
 bp = Blueprint("deelnemen", __name__, url_prefix="/deelnemen")
 
-OPEN_FOR_CONTRIBUTIONS = ("open", "proposing", "adopted")
 
 
 @dataclass(frozen=True)
@@ -25,56 +27,204 @@ class Form:
     template: str
     validate: Callable
     save: Callable  # (db, slug, values) -> public id
-    phases: tuple
     thanks: str  # fragment id of the confirmation on the kwestie page
 
 
 FORMS = {
-    "kring": Form(
-        template="deelnemen/kring.html",
-        validate=forms.validate_member,
-        save=lambda db, slug, v: f"L{store.add_member(db, slug, **v)}",
-        phases=OPEN_FOR_CONTRIBUTIONS,
-        thanks="bedankt-kring",
-    ),
-    "idee": Form(
-        template="deelnemen/idee.html",
-        validate=forms.validate_idea,
-        save=lambda db, slug, v: f"I{store.add_idea(db, slug, **v)}",
-        phases=OPEN_FOR_CONTRIBUTIONS,
-        thanks="bedankt-idee",
-    ),
+    "kring": Form("deelnemen/kring.html", forms.validate_member,
+                  lambda db, slug, v: f"L{store.add_member(db, slug, **v)}", "bedankt-kring"),
+    "idee": Form("deelnemen/idee.html", forms.validate_idea,
+                 lambda db, slug, v: f"I{store.add_idea(db, slug, **v)}", "bedankt-idee"),
+    "vraag": Form("deelnemen/vraag.html", forms.validate_question,
+                  lambda db, slug, v: f"V{store.add_question(db, slug, **v)}", "bedankt-vraag"),
 }
 
 
-@bp.route("/<slug>/<kind>", methods=["GET", "POST"])
-def contribute(slug, kind):
-    form = FORMS.get(kind)
+def secret():
+    return current_app.config["SECRET_KEY"]
+
+
+def find_issue(slug, phases, what="Dat"):
+    """The public kwestie, or abort: 404 when unknown, 409 in the wrong phase."""
     issue = current_app.extensions["samenplan.issues"].get(slug)
-    if form is None or issue is None:
+    if issue is None:
         abort(404)
-    if issue.phase not in form.phases:
-        return error_response(
-            409, f"Deze kwestie is in de fase ‘{issue.phase_label}’. Daarin kan dit niet meer."
-        )
-    if request.method == "GET":
-        return render_template(form.template, issue=issue, values={}, errors={})
+    if issue.phase not in phases:
+        abort(make_response(error_response(
+            409, f"Deze kwestie is in de fase ‘{issue.phase_label}’. {what} kan nu niet.")))
+    return issue
 
-    values, errors = form.validate(request.form)
-    if errors:
-        if wants_json():
-            return jsonify(error="Niet alles is goed ingevuld", fields=errors, status=400), 400
-        html = render_template(form.template, issue=issue, values=values, errors=errors)
-        return html, 400
 
-    public_id = form.save(get_db(), issue.slug, values)
+def render_form(template, issue, values, errors, status=200, **extra):
+    if errors and wants_json():
+        return jsonify(error="Niet alles is goed ingevuld", fields=errors, status=400), 400
+    html = render_template(template, issue=issue, values=values, errors=errors,
+                           form_started=tokens.form_token(secret()), **extra)
+    return html, status
+
+
+def spam_check(data):
+    """A Dutch message when the submission looks automated (honeypot, too fast), else None."""
+    if data.get("website"):
+        return "We konden je bericht niet verwerken. Laat het veld ‘Laat dit veld leeg’ leeg."
+    try:
+        age = tokens.form_age(secret(), data.get("form_started"))
+    except tokens.TokenError:
+        return "Het formulier is verlopen of niet compleet. Verstuur het nog een keer."
+    if age < current_app.config["MIN_FILL_SECONDS"]:
+        return "Je verstuurde het formulier erg snel. Wacht een paar seconden en verstuur het nog een keer."
+    return None
+
+
+def rate_limited():
+    client = throttle.client_id(secret(), request.remote_addr)
+    config = current_app.config
+    return not throttle.allow(get_db(), client, limit=config["RATE_LIMIT"], window=config["RATE_WINDOW"])
+
+
+def stored(issue, public_id, thanks):
+    """The answer after a stored contribution: 303 to the kwestie page's confirmation."""
     notify_rebuild()
-
     settings = current_app.extensions["samenplan.settings"]
-    location = f"{settings['SITEURL']}/kwesties/{issue.slug}/#{form.thanks}"
+    location = f"{settings['SITEURL']}/kwesties/{issue.slug}/#{thanks}"
     if wants_json():
         response = jsonify(ok=True, id=public_id, location=location)
         response.status_code = 303
         response.headers["Location"] = location
         return response
     return redirect(location, 303)
+
+
+@bp.route("/<slug>/<kind>", methods=["GET", "POST"])
+def contribute(slug, kind):
+    form = FORMS.get(kind) or abort(404)
+    issue = find_issue(slug, CONTRIBUTION_PHASES)
+    if request.method == "GET":
+        return render_form(form.template, issue, {}, {})
+    if rate_limited():
+        return error_response(429)
+    values, errors = form.validate(request.form)
+    problem = spam_check(request.form)
+    if problem:
+        errors = {"_form": problem, **errors}
+    if errors:
+        return render_form(form.template, issue, values, errors, 400)
+    public_id = form.save(get_db(), issue.slug, values)
+    if kind == "kring" and values["email"]:
+        send_confirmation(issue, int(public_id[1:]), values)
+    return stored(issue, public_id, form.thanks)
+
+
+def send_confirmation(issue, member_id, values):
+    """Mail the link that confirms the address. The member is stored already; a
+    failing mail server must not turn that into an error for the resident."""
+    token = tokens.confirm_token(secret(), member_id, values["email"])
+    link = url_for("deelnemen.confirm", slug=issue.slug, token=token, _external=True)
+    body = render_template("mail/bevestigen.txt", issue=issue, name=values["name"], link=link)
+    try:
+        mail.send(current_app.extensions["samenplan.settings"], values["email"],
+                  f"Bevestig je e-mailadres voor ‘{issue.title}’", body)
+    except OSError:
+        current_app.logger.exception("Bevestigingsmail niet verstuurd (lid %s)", member_id)
+
+
+def token_problem(error):
+    if error.expired:
+        return "Deze link is verlopen. Vraag de coördinator om een nieuwe, of meld je opnieuw aan."
+    return "Deze link klopt niet. Kopieer de hele link uit je e-mail, of vraag de coördinator om hulp."
+
+
+@bp.get("/<slug>/bevestigen/<token>")
+def confirm(slug, token):
+    issue = find_issue(slug, CONTRIBUTION_PHASES)
+    try:
+        member_id, email = tokens.read_confirm_token(secret(), token)
+    except tokens.TokenError as error:
+        return error_response(400, token_problem(error))
+    db = get_db()
+    member = store.member(db, member_id)
+    if member is None or member["issue"] != issue.slug or not store.confirm_email(db, member_id, email):
+        return error_response(400, token_problem(tokens.TokenError(expired=False)))
+    link = url_for("deelnemen.personal", slug=slug, token=tokens.member_token(secret(), member_id, slug),
+                   _external=True)
+    body = render_template("mail/persoonlijke-link.txt", issue=issue, name=member["name"], link=link)
+    try:
+        mail.send(current_app.extensions["samenplan.settings"], email,
+                  f"Je persoonlijke link voor ‘{issue.title}’", body)
+    except OSError:
+        current_app.logger.exception("Mail met persoonlijke link niet verstuurd (lid %s)", member_id)
+    return render_template("deelnemen/bevestigd.html", issue=issue, member=member, link=link)
+
+
+def member_from_token(issue, token):
+    """The confirmed member a personal-link token belongs to, or None."""
+    try:
+        member_id, slug = tokens.read_member_token(secret(), token or "")
+    except tokens.TokenError:
+        return None
+    member = store.member(get_db(), member_id)
+    if member is None or slug != issue.slug or member["issue"] != issue.slug or not member["email_confirmed_at"]:
+        return None
+    return member
+
+
+NOT_A_MEMBER = ("Bezwaar maken kan alleen als je in de kring zit en je e-mailadres hebt bevestigd. "
+                "Gebruik de persoonlijke link uit je e-mail. Heb je die niet? Doe dan mee in de kring, "
+                "of vraag de coördinator om je bezwaar op te schrijven.")
+
+
+@bp.get("/<slug>/lid/<token>")
+def personal(slug, token):
+    issue = find_issue(slug, CONTRIBUTION_PHASES + ("closed",))
+    member = member_from_token(issue, token)
+    if member is None:
+        return error_response(403, NOT_A_MEMBER)
+    return render_objection_page(issue, member, token, {}, {})
+
+
+def render_objection_page(issue, member, token, values, errors, status=200):
+    db = get_db()
+    return render_form(
+        "deelnemen/bezwaar.html", issue, values, errors, status,
+        member=member, token=token,
+        agreements=[a for a in store.agreements(db, issue.slug) if a["status"] == "concept"],
+        own_objections=store.objections(db, issue.slug, member_id=member["id"]),
+        can_object=issue.phase in OBJECTION_PHASES,
+    )
+
+
+@bp.route("/<slug>/bezwaar", methods=["GET", "POST"])
+def objection(slug):
+    issue = find_issue(slug, OBJECTION_PHASES, "Bezwaar maken")
+    token = request.values.get("token")
+    member = member_from_token(issue, token)
+    if member is None:
+        return error_response(403, NOT_A_MEMBER)
+    if request.method == "GET":
+        return render_objection_page(issue, member, token, {}, {})
+    if rate_limited():
+        return error_response(429)
+    db = get_db()
+    numbers = {a["number"] for a in store.agreements(db, issue.slug) if a["status"] == "concept"}
+    values, errors = forms.validate_objection(request.form, numbers)
+    problem = spam_check(request.form)
+    if problem:
+        errors = {"_form": problem, **errors}
+    if errors:
+        return render_objection_page(issue, member, token, values, errors, 400)
+    number = store.add_objection(db, issue.slug, agreement_number=values["agreement"], reason=values["reason"],
+                                 member_id=member["id"], author_name=member["name"])
+    return stored(issue, f"B{number}", "bedankt-bezwaar")
+
+
+@bp.post("/<slug>/bezwaar/<int:number>/intrekken")
+def withdraw(slug, number):
+    issue = find_issue(slug, OBJECTION_PHASES, "Een bezwaar intrekken")
+    token = request.form.get("token")
+    member = member_from_token(issue, token)
+    if member is None:
+        return error_response(403, NOT_A_MEMBER)
+    if not store.withdraw_objection(get_db(), issue.slug, number, member["id"]):
+        return error_response(409, f"B{number} is niet jouw open bezwaar. Misschien heb je het al ingetrokken.")
+    notify_rebuild()
+    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + "#bezwaren", 303)

@@ -6,14 +6,20 @@ where it cannot, the tests are skipped with the reason, except under CI=true,
 where they fail: in CI the browser tests must run.
 """
 
+import email
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import requests
 
-from ..support import AZC, ROOT, Server, write_issue
+from participation import db as database
+from participation import store
+
+from ..support import AZC, ROOT, Server, form_token_from, write_issue
 
 CHROMIUM = Path(os.environ.get("SAMENPLAN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -88,7 +94,13 @@ def site(tmp_path_factory):
     for phase in ("proposing", "adopted", "closed"):
         write_issue(content, f"kwestie-{phase}", phase=phase, title=f"Voorbeeld in fase {phase}",
                     constraints="Alles volgens de wet.", budget="10000")
-    server = Server(folder, content=content).start()
+    server = Server(folder, content=content)
+    server.env["SAMENPLAN_MIN_FILL_SECONDS"] = "0"  # a test types faster than a person
+    db = database.connect(server.env["SAMENPLAN_DATABASE"])
+    store.add_agreement(db, "kwestie-proposing", what="Elke zaterdag koffie in het buurthuis", cost=1200)
+    store.add_agreement(db, "kwestie-proposing", what="Een buurtapp voor iedereen")
+    db.close()
+    server.start()
     yield server
     server.stop()
 
@@ -96,6 +108,29 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def axe_source():
     return ensure_axe().read_text(encoding="utf-8")
+
+
+def join_with_email(site, slug, name, address):
+    """Join a circle with an e-mail address over HTTP; returns the confirmation link from the mail."""
+    form = requests.get(f"{site.url}/deelnemen/{slug}/kring", timeout=5).text
+    response = requests.post(f"{site.url}/deelnemen/{slug}/kring", timeout=5, allow_redirects=False,
+                             data={"name": name, "relation": "buurtbewoner", "email": address,
+                                   "form_started": form_token_from(form)})
+    assert response.status_code == 303
+    return newest_mail_link(site)
+
+
+def newest_mail_link(site):
+    """The /deelnemen/ link in the newest mail of the server's outbox."""
+    newest = sorted((Path(site.folder) / "outbox").glob("*.eml"))[-1]
+    body = email.message_from_bytes(newest.read_bytes()).get_payload(decode=True).decode()
+    return site.url + re.search(r"http://127\.0\.0\.1:\d+(/deelnemen/\S+)", body).group(1)
+
+
+def personal_link(site, slug, name="Ans", address="ans@example.org"):
+    """Join and confirm through the real mails; returns the member's personal link."""
+    assert requests.get(join_with_email(site, slug, name, address), timeout=5).status_code == 200
+    return newest_mail_link(site)
 
 
 def screenshot_path(name):

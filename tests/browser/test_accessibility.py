@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from ..support import AZC, FUND, ROOT, wait_for
+from ..support import AZC, FUND, ROOT, form_token_from, wait_for
+from .conftest import join_with_email, newest_mail_link
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -23,7 +24,10 @@ PAGES = [
     ("privacy statement", "page", "/privacy/", False),
     ("accessibility statement", "page", "/toegankelijkheid/", False),
     ("about", "page", "/over/", False),
+    ("kwestie with a concept plan", "kwestie", "/kwesties/kwestie-proposing/", False),
     ("join form", "deelnemen/kring", f"/deelnemen/{AZC}/kring", False),
+    ("question form", "deelnemen/vraag", f"/deelnemen/{AZC}/vraag", False),
+    ("question form with errors", "deelnemen/vraag", f"/deelnemen/{AZC}/vraag", True),
     ("idea form", "deelnemen/idee", f"/deelnemen/{AZC}/idee", False),
     ("join form with errors", "deelnemen/kring", f"/deelnemen/{AZC}/kring", True),
     ("idea form with errors", "deelnemen/idee", f"/deelnemen/{AZC}/idee", True),
@@ -48,7 +52,9 @@ def violations(page, axe_source):
 @pytest.fixture(scope="module", autouse=True)
 def some_ideas(site):
     for n in range(3):
-        requests.post(f"{site.url}/deelnemen/{AZC}/idee", data={"title": f"Idee {n}", "body": "Uitleg"}, timeout=5)
+        form = requests.get(f"{site.url}/deelnemen/{AZC}/idee", timeout=5).text
+        requests.post(f"{site.url}/deelnemen/{AZC}/idee", timeout=5,
+                      data={"title": f"Idee {n}", "body": "Uitleg", "form_started": form_token_from(form)})
     assert wait_for(lambda: "Idee 2" in requests.get(f"{site.url}/kwesties/{AZC}/", timeout=5).text)
 
 
@@ -67,6 +73,23 @@ def test_no_wcag_violations(page, site, axe_source, name, template, url, submit)
     assert found == [], "\n".join(f"{v['id']} ({v['help']}): {v['nodes']}" for v in found)
 
 
+def test_personal_pages_have_no_violations(page, site, axe_source):
+    """E-mail confirmed, the personal page, and an objection with errors."""
+    page.goto(join_with_email(site, "kwestie-proposing", "Mila", "mila@example.org"))
+    assert page.locator("h1").inner_text() == "Je e-mailadres is bevestigd"
+    assert violations(page, axe_source) == []
+    page.goto(newest_mail_link(site))
+    assert page.locator("h1").inner_text() == "Jouw bezwaren"
+    assert violations(page, axe_source) == []
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert page.locator(".error-summary").count() == 1
+    assert violations(page, axe_source) == []
+
+
+PERSONAL_TEMPLATES = {"deelnemen/bezwaar", "deelnemen/bevestigd"}  # scanned by the test above
+
+
 def test_every_page_template_is_scanned():
     """A new page template must be added to PAGES above."""
     templates = {
@@ -74,7 +97,7 @@ def test_every_page_template_is_scanned():
         for p in TEMPLATES.rglob("*.html")
         if not p.name.startswith("_") and p.name != "base.html"
     }
-    assert templates - {p[1] for p in PAGES} == set()
+    assert templates - {p[1] for p in PAGES} - PERSONAL_TEMPLATES == set()
 
 
 def test_the_scan_finds_a_known_violation(page, axe_source):

@@ -3,7 +3,7 @@
 import requests
 
 from ..support import AZC, wait_for
-from .conftest import screenshot_path
+from .conftest import personal_link, screenshot_path
 
 FOCUS_VISIBLE = """() => {
     const el = document.activeElement, style = getComputedStyle(el);
@@ -37,6 +37,9 @@ def test_join_the_circle_and_send_an_idea_with_the_keyboard_only(page, site):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/kwesties/{AZC}/")
 
+    tab_to(page, f"a[href='/deelnemen/{AZC}/kring']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/deelnemen/{AZC}/kring")
     tab_to(page, "#kring-name")
     page.keyboard.type("Joke")
     page.keyboard.press("Tab")  # into the radio group: the first option
@@ -47,6 +50,9 @@ def test_join_the_circle_and_send_an_idea_with_the_keyboard_only(page, site):
     page.wait_for_url(f"**/kwesties/{AZC}/#bedankt-kring")
     assert page.locator("#bedankt-kring").is_visible()
 
+    tab_to(page, f"a[href='/deelnemen/{AZC}/idee']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/deelnemen/{AZC}/idee")
     tab_to(page, "#idee-title")
     page.keyboard.type("Buurtmaaltijd in de zomer")
     page.keyboard.press("Tab")
@@ -62,12 +68,25 @@ def test_join_the_circle_and_send_an_idea_with_the_keyboard_only(page, site):
     kwestie = f"{site.url}/kwesties/{AZC}/"
     assert wait_for(lambda: "Buurtmaaltijd in de zomer" in requests.get(kwestie, timeout=5).text)
     page.reload()
-    assert page.locator("#kring").is_visible()
     assert "ondernemer" in page.locator("section[aria-labelledby=kring]").inner_text()
 
 
+def test_object_to_an_agreement_with_the_keyboard_only(page, site):
+    page.goto(personal_link(site, "kwestie-proposing", "Kees", "kees@example.org"))  # the link from the mail
+    tab_to(page, "#bezwaar-agreement")
+    page.keyboard.press("ArrowDown")  # A1
+    tab_to(page, "#bezwaar-reason")
+    page.keyboard.type("Op zaterdag werk ik. Kan het ook op een avond?")
+    tab_to(page, "form[action$='/bezwaar'] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/kwesties/kwestie-proposing/#bedankt-bezwaar")
+    assert page.locator("#bedankt-bezwaar").is_visible()
+    kwestie = f"{site.url}/kwesties/kwestie-proposing/"
+    assert wait_for(lambda: "Kan het ook op een avond?" in requests.get(kwestie, timeout=5).text)
+
+
 def test_focus_lands_on_the_error_summary_and_its_links_reach_the_field(page, site):
-    page.goto(f"{site.url}/kwesties/{AZC}/")
+    page.goto(f"{site.url}/deelnemen/{AZC}/idee")
     tab_to(page, "#idee-title")
     with page.expect_navigation():
         page.keyboard.press("Enter")  # submit the empty form

@@ -1,0 +1,45 @@
+"""The audit log: who did what, when, in /beheer/. Append-only.
+
+Triggers in db.py refuse UPDATE and DELETE on audit_log. Call `record` inside
+the same `database.write(db)` block as the action itself, so an action is
+never stored without its entry, nor an entry without its action.
+"""
+
+from . import db as database
+
+# Action code -> Dutch label for the log page.
+ACTIONS = {
+    "login": "ingelogd",
+    "logout": "uitgelogd",
+    "hide": "verborgen",
+    "unhide": "weer getoond",
+    "phase": "fase veranderd",
+    "enter_member": "aangemeld voor de kring (namens iemand)",
+    "enter_idea": "idee ingevoerd (namens iemand)",
+    "enter_question": "vraag ingevoerd (namens iemand)",
+    "answer": "vraag beantwoord",
+    "create_user": "account gemaakt",
+}
+SYSTEM = "systeem"  # the username for actions from the command line
+
+
+def record(db, user, action, issue=None, detail=""):
+    """Append one entry; user is a users row (or None for the command line)."""
+    with database.write(db):
+        db["audit_log"].insert({
+            "at": database.now(),
+            "user_id": user["id"] if user else None,
+            "username": user["username"] if user else SYSTEM,
+            "action": action,
+            "issue": issue,
+            "detail": detail,
+        })
+
+
+def entries(db, limit=100, offset=0):
+    """Entries, newest first."""
+    return list(db.query("select * from audit_log order by id desc limit ? offset ?", [limit, offset]))
+
+
+def count(db):
+    return db.execute("select count(*) from audit_log").fetchone()[0]

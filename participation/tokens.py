@@ -1,0 +1,66 @@
+"""Signed tokens (itsdangerous, which Flask already uses for its sessions).
+
+- confirm: in the e-mail that confirms an address; expires after 3 days.
+- member: a member's personal link, to object and withdraw without a password.
+- form: when a form was shown; a submission much faster than that is a robot.
+
+A token names what it is for (its salt), so one kind never passes for another.
+"""
+
+import time
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+
+CONFIRM_MAX_AGE = 3 * 24 * 3600
+MEMBER_MAX_AGE = 2 * 365 * 24 * 3600
+FORM_MAX_AGE = 24 * 3600
+
+
+class TokenError(ValueError):
+    def __init__(self, expired):
+        self.expired = expired
+        super().__init__("verlopen" if expired else "ongeldig")
+
+
+def _read(serializer, token, max_age):
+    try:
+        return serializer.loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise TokenError(expired=True)
+    except (BadSignature, TypeError, ValueError, UnicodeError):
+        raise TokenError(expired=False)
+
+
+def confirm_token(secret, member_id, email):
+    return URLSafeTimedSerializer(secret, salt="confirm-email").dumps([member_id, email])
+
+
+def read_confirm_token(secret, token, max_age=CONFIRM_MAX_AGE):
+    """(member_id, email) from a confirmation token; TokenError when expired or tampered."""
+    member_id, email = _read(URLSafeTimedSerializer(secret, salt="confirm-email"), token, max_age)
+    return int(member_id), str(email)
+
+
+def member_token(secret, member_id, issue):
+    return URLSafeTimedSerializer(secret, salt="member-link").dumps([member_id, issue])
+
+
+def read_member_token(secret, token, max_age=MEMBER_MAX_AGE):
+    member_id, issue = _read(URLSafeTimedSerializer(secret, salt="member-link"), token, max_age)
+    return int(member_id), str(issue)
+
+
+def form_token(secret, now=None):
+    return URLSafeSerializer(secret, salt="form-started").dumps(int(time.time() if now is None else now))
+
+
+def form_age(secret, token, now=None):
+    """Seconds since the form was shown; TokenError when tampered or older than a day."""
+    try:
+        started = URLSafeSerializer(secret, salt="form-started").loads(token or "")
+    except (BadSignature, TypeError, ValueError, UnicodeError):
+        raise TokenError(expired=False)
+    age = (time.time() if now is None else now) - float(started)
+    if age > FORM_MAX_AGE:
+        raise TokenError(expired=True)
+    return age

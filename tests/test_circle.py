@@ -1,0 +1,294 @@
+"""The circle and what it contributes: e-mail confirmation, personal links,
+questions and answers, objections, spam traps, rate limits, privacy."""
+
+import email
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+from participation import db as database
+from participation import store, throttle, tokens
+from participation.build import build
+from participation.web import create_app
+
+from .conftest import AZC, write_issue
+from .support import as_person
+
+PROPOSING = "concept-fase"
+
+
+def outbox(settings):
+    folder = Path(settings["SAMENPLAN_OUTBOX"])
+    return [email.message_from_bytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))] if folder.is_dir() else []
+
+
+def link_in(message):
+    return re.search(r"http://localhost(/deelnemen/\S+)", message.get_payload(decode=True).decode()).group(1)
+
+
+def add_professional(db, name="Wijkagent Sanne", organisation="Politie"):
+    with database.write(db):
+        return db["users"].insert({"username": name.lower().replace(" ", ""), "display_name": name,
+                                   "organisation": organisation, "role": "professional",
+                                   "password_hash": "x", "created_at": database.now()}).last_pk
+
+
+@pytest.fixture
+def proposing(settings, db):
+    """A kwestie in phase proposing with two proposed agreements."""
+    write_issue(settings, PROPOSING, phase="proposing")
+    store.add_agreement(db, PROPOSING, what="Koffieochtend op zaterdag", cost=1200)
+    store.add_agreement(db, PROPOSING, what="Buurtapp voor iedereen")
+    return PROPOSING
+
+
+def join_and_confirm(send, client, settings, slug, name="Ans", address="ans@example.org"):
+    """Join with an e-mail address, follow the link in the mail; returns the personal link."""
+    assert send(f"/deelnemen/{slug}/kring", data={"name": name, "relation": "buurtbewoner", "email": address}).status_code == 303
+    confirmation = client.get(link_in(outbox(settings)[-1]))
+    assert confirmation.status_code == 200
+    return link_in(outbox(settings)[-1])
+
+
+# E-mail and personal links ---------------------------------------------------
+
+
+def test_joining_with_email_sends_a_confirmation_link_that_works(send, client, settings, db):
+    response = send(f"/deelnemen/{AZC}/kring", data={"name": "Ans", "relation": "nieuwkomer", "email": "Ans@Example.org"})
+    assert response.status_code == 303
+    [message] = outbox(settings)
+    assert message["To"] == "ans@example.org"
+    member = db.execute("select email, email_confirmed_at from members").fetchone()
+    assert member == ("ans@example.org", None)
+
+    page = client.get(link_in(message))
+    assert page.status_code == 200 and "Je e-mailadres is bevestigd" in page.get_data(as_text=True)
+    assert db.execute("select email_confirmed_at from members").fetchone()[0] is not None
+    personal = outbox(settings)[-1]
+    assert "persoonlijke link" in personal["Subject"]
+    assert client.get(link_in(personal)).status_code == 200
+
+
+def test_invalid_email_is_named_in_the_error_summary(send):
+    response = send(f"/deelnemen/{AZC}/kring", data={"name": "Ans", "relation": "nieuwkomer", "email": "ans@"})
+    assert response.status_code == 400
+    assert 'href="#kring-email"' in response.get_data(as_text=True)
+
+
+def test_expired_confirmation_token_is_refused(app, client, db):
+    member_id = store.add_member(db, AZC, name="Bo", relation="ondernemer", email="bo@example.org")
+    token = tokens.confirm_token(app.config["SECRET_KEY"], member_id, "bo@example.org")
+    with pytest.raises(tokens.TokenError) as error:
+        tokens.read_confirm_token(app.config["SECRET_KEY"], token, max_age=-1)
+    assert error.value.expired
+    # Signed 4 days ago: past the 3-day limit.
+    class FourDaysAgo(TimestampSigner):
+        def get_timestamp(self):
+            return int(time.time()) - 4 * 24 * 3600
+
+    old = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="confirm-email", signer=FourDaysAgo).dumps(
+        [member_id, "bo@example.org"])
+    response = client.get(f"/deelnemen/{AZC}/bevestigen/{old}")
+    assert response.status_code == 400 and "verlopen" in response.get_data(as_text=True)
+    assert db.execute("select email_confirmed_at from members").fetchone()[0] is None
+    assert client.get(f"/deelnemen/{AZC}/bevestigen/{token}").status_code == 200
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # signature changed
+    lambda t: "x" + t,  # payload changed
+    lambda t: "niet-eens-een-token",
+])
+def test_tampered_confirmation_token_is_refused(app, client, db, tamper):
+    member_id = store.add_member(db, AZC, name="Bo", relation="ondernemer", email="bo@example.org")
+    token = tokens.confirm_token(app.config["SECRET_KEY"], member_id, "bo@example.org")
+    response = client.get(f"/deelnemen/{AZC}/bevestigen/{tamper(token)}")
+    assert response.status_code == 400 and "klopt niet" in response.get_data(as_text=True)
+    assert db.execute("select email_confirmed_at from members").fetchone()[0] is None
+
+
+def test_a_member_token_is_no_confirmation_token(app, client, db):
+    member_id = store.add_member(db, AZC, name="Bo", relation="ondernemer", email="bo@example.org")
+    wrong_kind = tokens.member_token(app.config["SECRET_KEY"], member_id, AZC)
+    assert client.get(f"/deelnemen/{AZC}/bevestigen/{wrong_kind}").status_code == 400
+
+
+def test_confirmation_for_a_changed_address_is_refused(app, client, db):
+    member_id = store.add_member(db, AZC, name="Bo", relation="ondernemer", email="nieuw@example.org")
+    token = tokens.confirm_token(app.config["SECRET_KEY"], member_id, "oud@example.org")
+    assert client.get(f"/deelnemen/{AZC}/bevestigen/{token}").status_code == 400
+
+
+# Questions and answers -----------------------------------------------------------
+
+
+def test_question_is_stored_and_answer_is_published_as_information(send, settings, db):
+    assert send(f"/deelnemen/{AZC}/vraag", data={"text": "Hoeveel mensen komen er wonen?"}).status_code == 303
+    store.add_answer(db, AZC, 1, user_id=add_professional(db), text="Ongeveer veertig mensen.")
+    build(settings)
+    page = (Path(settings["OUTPUT_PATH"]) / "kwesties" / AZC / "index.html").read_text()
+    assert "Hoeveel mensen komen er wonen?" in page
+    assert "Informatie van een professional: Wijkagent Sanne, Politie" in page
+    data = json.loads((Path(settings["OUTPUT_PATH"]) / "kwesties" / f"{AZC}.json").read_text())
+    assert data["questions"][0]["answers"][0]["text"] == "Ongeveer veertig mensen."
+
+
+def test_empty_question_gives_400(send):
+    response = send(f"/deelnemen/{AZC}/vraag", data={"text": " "})
+    assert response.status_code == 400 and 'href="#vraag-text"' in response.get_data(as_text=True)
+
+
+def test_idea_with_cost(send, db):
+    assert send(f"/deelnemen/{AZC}/idee", data={"title": "Bankjes", "cost": "€ 2.500"}).status_code == 303
+    assert store.ideas(db, AZC)[0]["cost"] == 2500
+    response = send(f"/deelnemen/{AZC}/idee", data={"title": "Bankjes", "cost": "veel"})
+    assert response.status_code == 400 and 'href="#idee-cost"' in response.get_data(as_text=True)
+
+
+# Objections ------------------------------------------------------------------------
+
+
+def test_objection_while_open_is_409(send):
+    response = send(f"/deelnemen/{AZC}/bezwaar", data={"agreement": "1", "reason": "Nee"})
+    assert response.status_code == 409
+    assert "Bezwaar maken kan nu niet" in response.get_data(as_text=True)
+
+
+def test_objection_needs_a_confirmed_member(send, proposing, app, db):
+    response = send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "reason": "Nee"})
+    assert response.status_code == 403
+    unconfirmed = store.add_member(db, proposing, name="Co", relation="buurtbewoner", email="co@example.org")
+    token = tokens.member_token(app.config["SECRET_KEY"], unconfirmed, proposing)
+    response = send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "reason": "Nee", "token": token})
+    assert response.status_code == 403
+    assert store.objections(db, proposing) == []
+
+
+def test_objecting_and_withdrawing_with_the_personal_link(send, client, settings, proposing, db):
+    personal = join_and_confirm(send, client, settings, proposing)
+    token = personal.rsplit("/", 1)[1]
+    page = client.get(personal).get_data(as_text=True)
+    assert "A1: Koffieochtend op zaterdag" in page
+
+    response = send(f"/deelnemen/{proposing}/bezwaar",
+                    data={"agreement": "1", "reason": "Op zaterdag is het café dicht", "token": token})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("#bedankt-bezwaar")
+    [objection] = store.objections(db, proposing)
+    assert (objection["agreement"], objection["status"], objection["author_name"]) == ("A1", "open", "Ans")
+
+    response = client.post(f"/deelnemen/{proposing}/bezwaar/1/intrekken", data={"token": token})
+    assert response.status_code == 303
+    assert store.objections(db, proposing)[0]["status"] == "withdrawn"
+    again = client.post(f"/deelnemen/{proposing}/bezwaar/1/intrekken", data={"token": token})
+    assert again.status_code == 409
+
+
+def test_nobody_withdraws_someone_elses_objection(send, client, settings, proposing, db):
+    first = join_and_confirm(send, client, settings, proposing, "Ans", "ans@example.org").rsplit("/", 1)[1]
+    second = join_and_confirm(send, client, settings, proposing, "Bo", "bo@example.org").rsplit("/", 1)[1]
+    send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "2", "reason": "Niet iedereen heeft een telefoon", "token": first})
+    assert client.post(f"/deelnemen/{proposing}/bezwaar/1/intrekken", data={"token": second}).status_code == 409
+    assert store.objections(db, proposing)[0]["status"] == "open"
+
+
+def test_objection_needs_a_reason_and_an_existing_agreement(send, client, settings, proposing):
+    token = join_and_confirm(send, client, settings, proposing).rsplit("/", 1)[1]
+    response = send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "9", "reason": "", "token": token})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'href="#bezwaar-agreement"' in page and 'href="#bezwaar-reason"' in page
+
+
+# Spam traps and rate limits ----------------------------------------------------------
+
+
+def test_honeypot_filled_is_400_and_nothing_is_stored(send, db):
+    response = send(f"/deelnemen/{AZC}/idee", data={"title": "Goedkope horloges", "website": "http://spam"})
+    assert response.status_code == 400 and "Laat dit veld leeg" in response.get_data(as_text=True)
+    assert store.idea_count(db, AZC) == 0
+
+
+def test_too_fast_or_without_form_token_is_400(client, app, db):
+    fresh = tokens.form_token(app.config["SECRET_KEY"])
+    too_fast = client.post(f"/deelnemen/{AZC}/idee", data={"title": "Snel", "form_started": fresh})
+    assert too_fast.status_code == 400 and "erg snel" in too_fast.get_data(as_text=True)
+    missing = client.post(f"/deelnemen/{AZC}/idee", data={"title": "Zonder"})
+    assert missing.status_code == 400
+    forged = client.post(f"/deelnemen/{AZC}/idee", data={"title": "Vals", "form_started": "MTIz.abc"})
+    assert forged.status_code == 400
+    assert store.idea_count(db, AZC) == 0
+    # The re-rendered form carries a new token, so a person can simply send again.
+    assert 'name="form_started" value="' in too_fast.get_data(as_text=True)
+
+
+def test_rate_limit_is_429_per_client(settings, db):
+    app = create_app({"TESTING": True, "RATE_LIMIT": 3, "RATE_WINDOW": 60}, settings=settings)
+    client = app.test_client()
+    statuses = [client.post(f"/deelnemen/{AZC}/idee", data=as_person(app.config["SECRET_KEY"], {"title": f"Idee {n}"}),
+                            environ_base={"REMOTE_ADDR": "203.0.113.7"}).status_code for n in range(5)]
+    assert statuses == [303, 303, 303, 429, 429]
+    other = client.post(f"/deelnemen/{AZC}/idee", data=as_person(app.config["SECRET_KEY"], {"title": "Ander"}),
+                        environ_base={"REMOTE_ADDR": "203.0.113.8"})
+    assert other.status_code == 303
+    stored = [row[0] for row in db.execute("select client from rate_events")]
+    assert stored and not any("203.0.113" in client for client in stored)
+
+
+def test_rate_events_are_forgotten_after_their_window(db):
+    client = throttle.client_id("geheim", "198.51.100.1")
+    assert throttle.allow(db, client, limit=1, window=60, now=1000)
+    assert not throttle.allow(db, client, limit=1, window=60, now=1030)
+    assert throttle.allow(db, client, limit=1, window=60, now=1100)
+    assert db.execute("select count(*) from rate_events").fetchone()[0] == 1
+
+
+# Privacy and escaping ------------------------------------------------------------------
+
+
+def test_no_email_address_reaches_output(send, client, settings, proposing, db):
+    join_and_confirm(send, client, settings, AZC, "Ans", "ans.de.vries@example.org")
+    store.add_member(db, AZC, name="Piet", relation="ondernemer", email="piet@bakkerij.example")
+    send(f"/deelnemen/{AZC}/idee", data={"title": "Markt", "author_name": "Piet"})
+    build(settings)
+    files = [p for p in Path(settings["OUTPUT_PATH"]).rglob("*") if p.is_file()]
+    assert any(p.suffix == ".json" for p in files)
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert "example.org" not in text and "bakkerij.example" not in text, path
+        assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), path
+
+
+SCRIPT = "<script>alert('x')</script>"
+
+
+def test_html_in_every_field_is_escaped_in_html_and_json(send, client, settings, proposing, db):
+    token = join_and_confirm(send, client, settings, proposing, SCRIPT, "x@example.org").rsplit("/", 1)[1]
+    send(f"/deelnemen/{proposing}/kring", data={"name": SCRIPT, "relation": "anders", "relation_other": SCRIPT})
+    send(f"/deelnemen/{proposing}/idee", data={"title": SCRIPT, "body": SCRIPT, "author_name": SCRIPT})
+    send(f"/deelnemen/{proposing}/vraag", data={"text": SCRIPT, "author_name": SCRIPT})
+    send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "reason": SCRIPT, "token": token})
+    store.add_answer(db, proposing, 1, user_id=add_professional(db, SCRIPT, SCRIPT), text=SCRIPT)
+    build(settings)
+    out = Path(settings["OUTPUT_PATH"])
+    page = (out / "kwesties" / proposing / "index.html").read_text()
+    assert SCRIPT not in page
+    assert page.count("&lt;script&gt;") >= 7
+    data = json.loads((out / "kwesties" / f"{proposing}.json").read_text())
+    assert data["ideas"][0]["title"] == SCRIPT  # JSON keeps the text; a JSON parser does not run it
+    assert "<script>" not in (out / "index.html").read_text()
+
+
+def test_hidden_contribution_stays_in_the_record_without_its_text(settings, db):
+    store.add_idea(db, AZC, title="Iets kwetsends", author_name="Trol")
+    store.set_hidden(db, "ideas", AZC, 1, reason="Kwetsend voor nieuwe bewoners")
+    build(settings)
+    page = (Path(settings["OUTPUT_PATH"]) / "kwesties" / AZC / "index.html").read_text()
+    assert "Iets kwetsends" not in page and "Trol" not in page
+    assert "Reden: Kwetsend voor nieuwe bewoners" in page
+    data = json.loads((Path(settings["OUTPUT_PATH"]) / "kwesties" / f"{AZC}.json").read_text())
+    assert data["ideas"][0]["title"] is None and data["ideas"][0]["hidden"]["reason"] == "Kwetsend voor nieuwe bewoners"
