@@ -29,8 +29,8 @@ def serve(c, host="127.0.0.1", port=8000, settings=None):
 
 @task(help={"host": "adres (standaard 127.0.0.1)", "port": "poort (standaard 8000)"})
 def demo(c, host="127.0.0.1", port=8000):
-    """The demo: the two example kwesties, served on http://127.0.0.1:8000/."""
-    cli.serve(None, host, int(port))
+    """The demo: the two example kwesties, served on http://127.0.0.1:8000/ (and /beheer/)."""
+    cli.serve(None, host, int(port), demo=True)
 
 
 @task

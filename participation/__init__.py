@@ -8,7 +8,12 @@ Folders by job:
   forms.py      validation of what residents send
   site/         the Pelican plugin: generator that renders kwestie pages
   rebuild.py    coalescing incremental rebuilds after contributions
-  web/          the Flask app: /deelnemen/ and serving output/ in the demo
+  accounts.py   coordinator and professional accounts (hashed passwords)
+  audit.py      the append-only audit log of everything done in /beheer/
+  phases.py     the phase guard, and rewriting a kwestie's Phase line
+  moderation.py what the coordinator sees: contributions including hidden ones
+  beheer_forms.py  validation of the /beheer/ forms
+  web/          the Flask app: /deelnemen/, /beheer/ and serving output/ in the demo
   cli.py        the `samenplan` command
 """
 

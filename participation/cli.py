@@ -4,13 +4,19 @@
     samenplan build                                    full build into output/
     samenplan new <slug>                               a new kwestie from the template
     samenplan worker                                   only the rebuild worker (production)
+    samenplan plan propose|adopt|verify|diff           see plan_commands.py
+    samenplan user add <name> [--role professional]    an account for /beheer/
 """
 
 import argparse
+import getpass
 import logging
+import os
+import secrets
 import signal
 import sys
 
+from . import plan_commands
 from .settings import load_settings
 
 
@@ -20,10 +26,11 @@ def build(settings_file=None):
     full_build(load_settings(settings_file))
 
 
-def serve(settings_file=None, host="127.0.0.1", port=8000, ready=None):
-    """Build the whole site, then serve it and /deelnemen/ in one process.
+def serve(settings_file=None, host="127.0.0.1", port=8000, ready=None, demo=False):
+    """Build the whole site, then serve it, /deelnemen/ and /beheer/ in one process.
 
-    Contributions trigger an incremental rebuild of their kwestie.
+    Contributions trigger an incremental rebuild of their kwestie. With
+    demo=True a first coordinator account is made, so /beheer/ can be tried.
     """
     from werkzeug.serving import make_server
 
@@ -39,6 +46,11 @@ def serve(settings_file=None, host="127.0.0.1", port=8000, ready=None):
     # SIGTERM (e.g. from a test or a service manager) stops as cleanly as Ctrl+C.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     print(f"samenplan draait op http://{host}:{server.server_port}/  (stoppen: Ctrl+C)", flush=True)
+    if demo:
+        password = _demo_account(settings)
+        if password:
+            print(f"Beheer: http://{host}:{server.server_port}/beheer/ — gebruiker coordinator, "
+                  f"wachtwoord {password}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -46,6 +58,48 @@ def serve(settings_file=None, host="127.0.0.1", port=8000, ready=None):
     finally:
         server.server_close()
         rebuilder.stop()
+
+
+def _demo_account(settings):
+    """Make the account `coordinator` when there is no account yet; returns its password."""
+    from . import accounts, audit
+    from . import db as database
+
+    db = database.connect(settings["SAMENPLAN_DATABASE"])
+    try:
+        with database.write(db):
+            if accounts.has_users(db):
+                return None
+            password = secrets.token_urlsafe(9)
+            accounts.create_user(db, "coordinator", password, "coordinator", "Coördinator (demo)")
+            audit.record(db, None, "create_user", None, "coordinator (coördinator, demo)")
+        return password
+    finally:
+        db.close()
+
+
+def add_user(username, role="coordinator", name="", organisation="", settings_file=None):
+    """An account for /beheer/; the password from $SAMENPLAN_PASSWORD or asked twice."""
+    from . import accounts, audit
+    from . import db as database
+
+    password = os.environ.get("SAMENPLAN_PASSWORD") or _ask_password()
+    db = database.connect(load_settings(settings_file)["SAMENPLAN_DATABASE"])
+    try:
+        with database.write(db):
+            accounts.create_user(db, username, password, role, name, organisation)
+            audit.record(db, None, "create_user", None, f"{accounts.normalise_username(username)} "
+                                                        f"({accounts.ROLES[role]})")
+    finally:
+        db.close()
+    print(f"Account {accounts.normalise_username(username)} ({accounts.ROLES[role]}) is gemaakt.")
+
+
+def _ask_password():
+    password = getpass.getpass("Wachtwoord: ")
+    if getpass.getpass("Wachtwoord nog een keer: ") != password:
+        raise ValueError("De twee wachtwoorden zijn niet hetzelfde")
+    return password
 
 
 def _raise_interrupt(*_):
@@ -89,6 +143,14 @@ def main(argv=None):
     p = commands.add_parser("new", help="maak een nieuwe kwestie")
     p.add_argument("slug")
     commands.add_parser("worker", help="alleen het opnieuw bouwen na bijdragen (productie)")
+    p = commands.add_parser("user", help="accounts voor /beheer/")
+    user_commands = p.add_subparsers(dest="user_command", required=True)
+    p = user_commands.add_parser("add", help="maak een account (wachtwoord: $SAMENPLAN_PASSWORD of gevraagd)")
+    p.add_argument("username")
+    p.add_argument("--role", choices=("coordinator", "professional"), default="coordinator")
+    p.add_argument("--name", default="", help="naam bij antwoorden op de site")
+    p.add_argument("--organisation", default="", help="bijvoorbeeld: Politie, wijkteam")
+    plan_commands.add_parser(commands)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -101,6 +163,10 @@ def main(argv=None):
             new(args.slug, args.settings)
         elif args.command == "worker":
             worker(args.settings)
+        elif args.command == "user":
+            add_user(args.username, args.role, args.name, args.organisation, args.settings)
+        elif args.command == "plan":
+            return plan_commands.run(args, load_settings(args.settings))
     except (FileNotFoundError, FileExistsError, ValueError) as error:
         print(f"samenplan: {error}", file=sys.stderr)
         return 1

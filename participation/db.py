@@ -91,6 +91,30 @@ SCHEMA = {
         },
         {"pk": "id", "not_null": {"issue", "number", "agreement_id", "reason", "kind", "status", "channel", "created_at"}},
     ),
+    # A consent round on a concept version: which agreements, until when.
+    "consent_rounds": (
+        {
+            "id": int,
+            "issue": str,
+            "agreements": str,  # JSON list of agreement numbers in the proposed version
+            "opened_at": str,
+            "ends_at": str,
+            "closed_at": str,  # set when the version is adopted
+            "version": int,  # the plan version it became
+        },
+        {"pk": "id", "not_null": {"issue", "agreements", "opened_at", "ends_at"}},
+    ),
+    # Each member's explicit answer in a round. Silence is not consent.
+    "consent_responses": (
+        {"id": int, "round_id": int, "member_id": int, "answer": str, "at": str, "entered_by": int},
+        {"pk": "id", "not_null": {"round_id", "member_id", "answer", "at"}},
+    ),
+    # The hash of each plan version as it was written: the anchor that shows
+    # when even the newest file (which no later file points to) was altered.
+    "plan_heads": (
+        {"id": int, "issue": str, "version": int, "sha256": str, "recorded_at": str},
+        {"pk": "id", "not_null": {"issue", "version", "sha256", "recorded_at"}},
+    ),
     # Accounts for coordinators and professionals (residents have none).
     "users": (
         {
@@ -135,6 +159,8 @@ INDEXES = [
     ("objections", ["issue", "number"], True),
     ("objections", ["agreement_id"], False),
     ("users", ["username"], True),
+    ("consent_responses", ["round_id", "member_id"], True),
+    ("plan_heads", ["issue", "version"], True),
     ("rate_events", ["client", "at"], False),
     ("login_failures", ["username", "at"], False),
 ]

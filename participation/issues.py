@@ -46,7 +46,8 @@ class Issue:
     opened: datetime.date | None = None
     ideas_until: datetime.date | None = None
     min_circle: int = 3
-    budget: int | None = None
+    budget: int | None = None  # total the plan may cost
+    max_cost_per_agreement: int | None = None  # another numeric kader, checked at adoption
     body: str = field(default="", repr=False)  # HTML rendered from Markdown
     source_path: str = field(default="", repr=False)
 
@@ -129,6 +130,7 @@ def read_issue(path, settings):
         ideas_until=_date(metadata, "ideas_until", path),
         min_circle=_int(metadata, "min_circle", path, default=3),
         budget=_int(metadata, "budget", path),
+        max_cost_per_agreement=_int(metadata, "max_cost_per_agreement", path),
         body=body,
         source_path=str(path),
     )

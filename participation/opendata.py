@@ -1,10 +1,13 @@
-"""The public state of a kwestie as open data (/kwesties/<slug>.json).
+"""The public state of a kwestie as open data: /kwesties/<slug>.json and .csv.
 
 Only what the kwestie page shows: display names, never e-mail addresses or
 member ids. Output is deterministic (sorted keys, fixed order), so an
-incremental rebuild writes the same bytes as a full build.
+incremental rebuild writes the same bytes as a full build. The JSON follows
+schemas/kwestie.schema.json, published beside it.
 """
 
+import csv
+import io
 import json
 
 from . import store
@@ -14,9 +17,13 @@ def _hidden(row):
     return {"at": row["hidden_at"], "reason": row["hidden_reason"]} if row.get("hidden_at") else None
 
 
-def public_state(db, issue):
+def public_state(db, issue, versions=(), siteurl=""):
     circle = store.circle(db, issue.slug)
+    plan_url = f"{siteurl}/kwesties/{issue.slug}/plan/"
     return {
+        "versions": [{"version": v.number, "kind": v.data["kind"], "adopted_at": v.data["adopted_at"],
+                      "sha256": v.sha256, "file": plan_url + v.filename} for v in versions],
+        "plan": versions[-1].data["agreements"] if versions else [],
         "kwestie": {
             "slug": issue.slug,
             "title": issue.title,
@@ -62,3 +69,45 @@ def public_state(db, issue):
 
 def to_json(state):
     return json.dumps(state, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+CSV_COLUMNS = ["soort", "id", "over", "tekst", "toelichting", "kosten_euro", "naam", "kanaal", "datum", "status",
+               "verborgen_reden"]
+
+
+def neutralise(value):
+    """Keep a spreadsheet from running a cell as a formula (=, +, -, @ and friends)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(state):
+    """One row per contribution and agreement, for a spreadsheet."""
+    rows = []
+    hidden = lambda item: (item.get("hidden") or {}).get("reason")  # noqa: E731
+    for i in state["ideas"]:
+        rows.append(["idee", i["id"], "", i["title"], i["body"], i["cost"], i["author_name"], i["channel"],
+                     i["created_at"], "", hidden(i)])
+    for q in state["questions"]:
+        rows.append(["vraag", q["id"], "", q["text"], "", None, q["author_name"], q["channel"], q["created_at"],
+                     "beantwoord" if q["answers"] else "open", hidden(q)])
+        for a in q["answers"]:
+            rows.append(["informatie", q["id"], q["id"], a["text"], a["organisation"], None, a["by"], "", a["created_at"],
+                         "", None])
+    for o in state["objections"]:
+        rows.append(["bezwaar" if o["kind"] == "objection" else "zorg", o["id"], o["agreement"], o["reason"], "", None,
+                     o["author_name"], o["channel"], o["created_at"], o["status"], hidden(o)])
+    for a in state["plan"]:
+        rows.append(["afspraak (aangenomen)", a["id"], ", ".join(a.get("from_ideas", [])), a["what"],
+                     ", ".join(a.get("who", [])), a.get("cost"), "", "", "", a["status"], None])
+    for a in state["agreements"]:
+        if a["status"] == "concept":
+            rows.append(["afspraak (concept)", a["id"], ", ".join(a["from_ideas"]), a["what"], a["who"], a["cost"],
+                         "", "", "", "concept", None])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise(v) for v in row])
+    return out.getvalue()

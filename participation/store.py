@@ -200,12 +200,15 @@ def agreements(db, issue):
     return rows
 
 
-def add_agreement(db, issue, *, what, who="", when_text="", cost=None, from_ideas=()):
-    """Propose an agreement for the concept plan; returns its number (1 for A1)."""
+def add_agreement(db, issue, *, what, who="", when_text="", cost=None, from_ideas=(), after=0):
+    """Propose an agreement for the concept plan; returns its number (1 for A1).
+
+    `after`: the highest number already used elsewhere (in adopted plan files).
+    """
     with database.write(db):
-        number = db.execute(
-            "select coalesce(max(number), 0) + 1 from agreements where issue = ?", [issue]
-        ).fetchone()[0]
+        number = max(after, db.execute(
+            "select coalesce(max(number), 0) from agreements where issue = ?", [issue]
+        ).fetchone()[0]) + 1
         now = database.now()
         db["agreements"].insert({
             "issue": issue, "number": number, "what": what, "who": who, "when_text": when_text,

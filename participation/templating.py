@@ -8,6 +8,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from .issues import PHASES
+from .plan import STATUSES as AGREEMENT_STATUSES
 from .store import CHANNELS, RELATIONS
 
 MONTHS = (
@@ -55,7 +56,25 @@ def objection_status(key):
     return OBJECTION_STATUS.get(key, key)
 
 
+def agreement_status(key):
+    return AGREEMENT_STATUSES.get(key, key)
+
+
+DECISIONS = {
+    "uitvoeren": "de gemeente voert het uit",
+    "financieren": "de gemeente betaalt het",
+    "deels": "de gemeente doet het deels",
+    "niet": "de gemeente kan het niet doen",
+}
+
+
+def decision_label(key):
+    return DECISIONS.get(key, key)
+
+
 FILTERS = {
+    "decision_label": decision_label,
+    "agreement_status": agreement_status,
     "objection_status": objection_status,
     "datum": datum,
     "euro": euro,

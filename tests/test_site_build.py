@@ -91,3 +91,41 @@ def test_content_pages_are_built(settings):
     build(settings)
     for slug in ("privacy", "toegankelijkheid", "over"):
         assert "<h1>" in read(settings, f"{slug}/index.html")
+
+
+def test_plan_history_page_shows_every_version_newest_first(settings):
+    from participation import plan
+
+    build(settings)
+    versions = plan.verify(plan.plan_folder(settings, FUND), FUND)
+    assert len(versions) >= 3
+    page = read(settings, f"kwesties/{FUND}/plan/index.html")
+    positions = [page.index(f'id="versie-{v.number}"') for v in versions]
+    assert positions == sorted(positions, reverse=True)  # newest first
+    for i, version in enumerate(versions):
+        assert version.sha256 in page
+        assert f'href="/kwesties/{FUND}/plan/{version.filename}"' in page
+        copied = Path(settings["OUTPUT_PATH"]) / "kwesties" / FUND / "plan" / version.filename
+        assert copied.read_bytes() == version.path.read_bytes()
+        changes = plan.describe(plan.diff(versions[i - 1].data if i else None, version.data))
+        for line in changes:
+            assert html.escape(line, quote=False) in page or line in text(page)
+    assert "A4 is toegevoegd." in text(page)
+    assert "A2: status van ‘gepland’ naar ‘klaar’." in text(page)
+    kwestie = text(read(settings, f"kwesties/{FUND}/index.html"))
+    assert f"Het plan (versie {versions[-1].number})" in kwestie
+    assert "Status klaar" in kwestie  # A2 is done
+    assert (Path(settings["OUTPUT_PATH"]) / "schemas" / "plan-version.schema.json").is_file()
+
+
+def test_a_kwestie_without_a_plan_says_so(settings):
+    build(settings)
+    assert "Er is nog geen plan aangenomen" in read(settings, f"kwesties/{AZC}/plan/index.html")
+    assert "Het plan (versie" not in read(settings, f"kwesties/{AZC}/index.html")
+
+
+def test_an_altered_plan_is_shown_as_failed_on_the_site(settings):
+    path = Path(settings["PATH"]) / "kwesties" / FUND / "plan" / "0001.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Nieuw dak", b"Oud dak"))
+    build(settings)
+    assert "De controle van het plan is mislukt" in read(settings, f"kwesties/{FUND}/plan/index.html")

@@ -3,9 +3,11 @@
 A full build (`samenplan build`, i.e. Pelican) calls generate_context() and
 generate_output(). The rebuild worker keeps one generator loaded and calls
 write_changed() with the kwesties that got contributions; both paths render
-through write_issue()/write_home(), so their pages are byte-identical.
+through write_issue()/write_lists(), so their pages are byte-identical.
 """
 
+import datetime
+import logging
 import math
 import os
 import shutil
@@ -14,15 +16,20 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from .. import consent, council, feeds, opendata, plan, store
 from .. import db as database
-from .. import opendata, store
 from ..issues import issue_files, read_issue, sort_key
+
+log = logging.getLogger(__name__)
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
 
 class KwestieGenerator(Generator):
     def __init__(self, *args, **kwargs):
         self.issues = []  # public kwesties in home page order
         self._mtimes = {}  # slug -> kwestie.md mtime, to notice edits
+        self._feed_entries = {}  # slug -> Atom entries, for the site-wide feed
+        self.today = datetime.date.today()  # reviews due/overdue are relative to the build day
         super().__init__(*args, **kwargs)
 
     # Reading ------------------------------------------------------------
@@ -47,8 +54,9 @@ class KwestieGenerator(Generator):
         others = [i for i in self.issues if i.slug != slug]
         issue = read_issue(path, self.settings) if mtime else None
         if issue is None or not issue.is_public:
-            self._remove(Path("kwesties") / slug)
-            self._remove(Path("kwesties") / f"{slug}.json")
+            for path in (f"kwesties/{slug}", f"kwesties/{slug}.json", f"kwesties/{slug}.csv", f"feeds/{slug}.atom.xml"):
+                self._remove(Path(path))
+            self._feed_entries.pop(slug, None)
         else:
             others.append(issue)
         self.issues = sorted(others, key=sort_key)
@@ -65,10 +73,13 @@ class KwestieGenerator(Generator):
             db.close()
 
     def write_all(self, db):
+        for schema in sorted(SCHEMAS.glob("*.json")):
+            self.write(Path("schemas") / schema.name, schema.read_text(encoding="utf-8"))
         for issue in self.issues:
             self.write_issue(db, issue)
         for page in range(1, self.home_page_count() + 1):
-            self.write_home(db, page)
+            self.write_lists(db, page)
+        self.write_site_feed(db)
 
     def write_changed(self, db, slugs):
         """Re-render only the given kwesties and the home pages that list them.
@@ -84,10 +95,12 @@ class KwestieGenerator(Generator):
         if reorder:
             pages = range(1, self.home_page_count() + 1)
             self._remove_pages(Path("pagina"), self.home_page_count())
+            self._remove_pages(Path("besluiten"), self.home_page_count())
         else:
             pages = sorted({self.home_page_of(s) for s in slugs if s in by_slug})
         for page in pages:
-            rendered.append(self.write_home(db, page))
+            rendered += self.write_lists(db, page)
+        rendered.append(self.write_site_feed(db))
         return rendered
 
     def write_issue(self, db, issue):
@@ -98,6 +111,8 @@ class KwestieGenerator(Generator):
         per_page = settings["SAMENPLAN_IDEAS_PER_PAGE"]
         idea_pages = max(1, math.ceil(count / per_page))
         circle = store.circle(db, issue.slug)
+        versions, plan_error = self.plan_versions(db, issue)
+        round_ = consent.current_round(db, issue.slug)
         rendered = [self.render(
             folder / "index.html",
             "kwestie",
@@ -109,11 +124,23 @@ class KwestieGenerator(Generator):
                 db, issue.slug, limit=settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"], newest_first=True
             ),
             questions=store.questions(db, issue.slug),
-            agreements=store.agreements(db, issue.slug),
+            agreements=[a for a in store.agreements(db, issue.slug) if a["status"] == "concept"],
+            current_plan=versions[-1] if versions else None,
+            consent_round=round_,
+            round_figures=consent.round_figures(db, issue.slug, round_) if round_ else None,
             objections=store.objections(db, issue.slug),
             accepting=issue.accepts_contributions,
         )]
-        rendered.append(self.write(folder.with_suffix(".json"), opendata.to_json(opendata.public_state(db, issue))))
+        state = opendata.public_state(db, issue, versions, settings["SITEURL"])
+        rendered.append(self.write(folder.with_suffix(".json"), opendata.to_json(state)))
+        rendered.append(self.write(folder.with_suffix(".csv"), opendata.to_csv(state)))
+        changes = council.phase_changes(db, issue.slug)
+        self._feed_entries[issue.slug] = feeds.entries(db, issue, versions, changes, settings)
+        rendered.append(self.write(Path("feeds") / f"{issue.slug}.atom.xml", feeds.atom(
+            f"{issue.title} · {settings['SITENAME']}", f"{feeds.base_url(settings)}/kwesties/{issue.slug}/",
+            f"{feeds.base_url(settings)}/feeds/{issue.slug}.atom.xml", self._feed_entries[issue.slug], settings)))
+        rendered.append(self.render(folder / "verslag" / "index.html", "verslag", issue=issue,
+                                    report=council.report(db, issue, versions, changes), today=self.today))
         for page in range(1, idea_pages + 1):
             rendered.append(self.render(
                 folder / "ideeen" / (str(page) if page > 1 else "") / "index.html",
@@ -125,6 +152,31 @@ class KwestieGenerator(Generator):
                 page_count=idea_pages,
             ))
         self._remove_pages(folder / "ideeen", idea_pages)
+        rendered += self.write_plan(issue, versions, plan_error)
+        return rendered
+
+    def plan_versions(self, db, issue):
+        """The verified plan versions, and a message when the chain does not check out."""
+        try:
+            heads = plan.recorded_heads(db, issue.slug)
+            return plan.verify(plan.plan_folder(self.settings, issue.slug), issue.slug, heads), None
+        except plan.PlanError as error:
+            log.error("Plan van %s klopt niet: %s", issue.slug, error)
+            return [], str(error)
+
+    def write_plan(self, issue, versions, plan_error):
+        """/kwesties/<slug>/plan/: every version, newest first, with what changed; and the files."""
+        folder = Path("kwesties") / issue.slug / "plan"
+        history = []
+        for i, version in enumerate(versions):
+            previous = versions[i - 1].data if i else None
+            history.append((version, plan.describe(plan.diff(previous, version.data))))
+        rendered = [self.render(folder / "index.html", "plan", issue=issue, history=history[::-1],
+                                plan_error=plan_error)]
+        for version in versions:
+            target = Path(self.output_path) / folder / version.filename
+            write_file(target, version.path.read_bytes())
+            rendered.append((folder / version.filename).as_posix())
         return rendered
 
     def home_page_count(self):
@@ -134,19 +186,34 @@ class KwestieGenerator(Generator):
         index = next(i for i, issue in enumerate(self.issues) if issue.slug == slug)
         return index // self.settings["SAMENPLAN_KWESTIES_PER_PAGE"] + 1
 
-    def write_home(self, db, page):
+    def write_lists(self, db, page):
+        """Page `page` of the home page and of the council's overview (/besluiten/); same order."""
         per_page = self.settings["SAMENPLAN_KWESTIES_PER_PAGE"]
         issues = self.issues[(page - 1) * per_page : page * per_page]
-        path = Path("pagina") / str(page) / "index.html" if page > 1 else Path("index.html")
-        return self.render(
-            path,
-            "index",
-            issues=issues,
-            circle_sizes=store.circle_sizes(db, [i.slug for i in issues]),
-            idea_counts={i.slug: store.idea_count(db, i.slug) for i in issues},
-            page=page,
-            page_count=self.home_page_count(),
-        )
+        home = Path("pagina") / str(page) / "index.html" if page > 1 else Path("index.html")
+        overview = Path("besluiten") / (str(page) if page > 1 else "") / "index.html"
+        summaries = [council.summary(db, i, self.plan_versions(db, i)[0], self.today) for i in issues]
+        return [
+            self.render(home, "index", issues=issues, circle_sizes=store.circle_sizes(db, [i.slug for i in issues]),
+                        idea_counts={i.slug: store.idea_count(db, i.slug) for i in issues},
+                        page=page, page_count=self.home_page_count()),
+            self.render(overview, "besluiten", summaries=summaries, page=page, page_count=self.home_page_count(),
+                        today=self.today),
+        ]
+
+    def write_site_feed(self, db):
+        """/feeds/all.atom.xml: the newest entries of every kwestie."""
+        for issue in self.issues:
+            if issue.slug not in self._feed_entries:  # a worker that has not rendered it yet
+                versions = self.plan_versions(db, issue)[0]
+                self._feed_entries[issue.slug] = feeds.entries(
+                    db, issue, versions, council.phase_changes(db, issue.slug), self.settings)
+        public = {issue.slug for issue in self.issues}
+        newest = sorted((e for slug, items in self._feed_entries.items() if slug in public for e in items),
+                        key=lambda e: (e["date"], e["link"]), reverse=True)[: feeds.SITE_FEED_ENTRIES]
+        base = feeds.base_url(self.settings)
+        return self.write(Path("feeds") / "all.atom.xml", feeds.atom(
+            self.settings["SITENAME"], f"{base}/", f"{base}/feeds/all.atom.xml", newest, self.settings))
 
     def render(self, path, template, **values):
         """Render a theme template to output_path/path, atomically; returns path."""

@@ -1,6 +1,6 @@
 """The Flask app: the participation endpoint, and in the demo the built site too.
 
-    app = create_app()                      # /deelnemen/ only (gunicorn)
+    app = create_app()                      # /deelnemen/ and /beheer/ (gunicorn)
     app = create_app(serve_site=True)       # also output/ (samenplan serve)
 
 Templates come from the Pelican theme (themes/samen/templates), so a form
@@ -16,7 +16,7 @@ from ..issues import IssueLookup
 from ..keys import secret_key
 from ..settings import load_settings
 from .. import templating
-from . import db, deelnemen, errors, static_site
+from . import beheer, csrf, db, deelnemen, errors, static_site
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -56,7 +56,9 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
 
     db.init_app(app)
     errors.init_app(app)
+    csrf.init_app(app)
     app.register_blueprint(deelnemen.bp)
+    app.register_blueprint(beheer.bp)
     if serve_site:
         app.register_blueprint(static_site.make_blueprint(settings["OUTPUT_PATH"]))
     return app

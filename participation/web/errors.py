@@ -11,6 +11,7 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Dat ging niet goed", "We konden je bericht niet lezen. Probeer het nog een keer."),
+    403: ("Geen toegang", "Je mag deze pagina niet gebruiken."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Kijk op de startpagina welke kwesties er zijn."),
     405: ("Dat kan hier niet", "Deze pagina kan dit verzoek niet verwerken."),
     409: ("Dat kan nu niet", "Dat kan niet in de fase waarin deze kwestie nu is."),

@@ -1,0 +1,111 @@
+"""What the council reads: figures per kwestie (/besluiten/) and the final
+report (eindverslag, /kwesties/<slug>/verslag/).
+
+Plain functions over the store and the plan versions; counted from the
+source every time, never copied by hand.
+"""
+
+import datetime
+
+from . import consent, plan, store
+from .issues import PHASES
+
+CHANNEL_TABLES = {"members": "mensen in de kring", "ideas": "ideeën", "questions": "vragen",
+                  "objections": "bezwaren en zorgen"}
+
+
+def summary(db, issue, versions, today):
+    """The figures of one kwestie for the council's overview."""
+    latest = versions[-1].data if versions else None
+    agreements = latest["agreements"] if latest else []
+    objections = [o for o in store.objections(db, issue.slug) if o["kind"] == "objection"]
+    adoptions = [v for v in versions if v.data["kind"] == "adoption"]
+    circle = store.circle(db, issue.slug)
+    by_status = {status: 0 for status in plan.STATUSES}
+    for a in agreements:
+        by_status[a["status"]] += 1
+    return {
+        "issue": issue,
+        "circle": circle,
+        "circle_size": sum(circle.values()),
+        "ideas": store.idea_count(db, issue.slug),
+        "objections_open": sum(o["status"] == "open" for o in objections),
+        "objections_resolved": sum(o["status"] != "open" for o in objections),
+        "versions": len(versions),
+        "last_adoption": adoptions[-1].data["adopted_at"] if adoptions else None,
+        "budget_available": issue.budget,
+        "budget_allocated": latest["budget"]["allocated"] if latest else 0,
+        "agreements_by_status": by_status,
+        "reviews": reviews(agreements, today),
+    }
+
+
+def reviews(agreements, today):
+    """Agreements with a review date, soonest first, each marked overdue or due (within 60 days)."""
+    result = []
+    for a in agreements:
+        if a.get("review_at"):
+            date = datetime.date.fromisoformat(a["review_at"])
+            state = "verlopen" if date < today else "binnenkort" if date <= today + datetime.timedelta(days=60) else "gepland"
+            result.append({"id": a["id"], "what": a["what"], "date": date, "state": state})
+    return sorted(result, key=lambda r: r["date"])
+
+
+def contributions_by_channel(db, slug):
+    """{"ideeën": {"web": 12, "papier": 3}, …}: what came in, and how."""
+    result = {}
+    for table, label in CHANNEL_TABLES.items():
+        rows = db.execute(f"select channel, count(*) from {table} where issue = ? group by channel order by channel",
+                          [slug]).fetchall()
+        result[label] = dict(rows)
+    return result
+
+
+def report(db, issue, versions, phase_changes):
+    """Everything the eindverslag needs: process, contributions, decisions, responses."""
+    latest = versions[-1].data if versions else None
+    adopted = latest["agreements"] if latest else []
+    adopted_ids = {a["id"] for a in adopted}
+    objections = store.objections(db, issue.slug)
+    not_adopted = []
+    for a in store.agreements(db, issue.slug):
+        if a["code"] in adopted_ids:
+            continue
+        blocking = [o for o in objections if o["agreement"] == a["code"] and o["kind"] == "objection"
+                    and o["status"] == "open"]
+        reason = ("Er is nog een open bezwaar: " + "; ".join(f"{o['id']}: {o['reason'] or 'verborgen'}" for o in blocking)
+                  if blocking else "Nog niet in een ronde aangenomen.")
+        not_adopted.append({"agreement": a, "reason": reason})
+    round_ = consent.current_round(db, issue.slug)
+    return {
+        "process": process(issue, versions, phase_changes),
+        "channels": contributions_by_channel(db, issue.slug),
+        "circle": store.circle(db, issue.slug),
+        "adopted": adopted,
+        "not_adopted": not_adopted,
+        "versions": versions,
+        "round_open": round_ is not None,
+    }
+
+
+def process(issue, versions, phase_changes):
+    """The steps of the process with their dates, oldest first."""
+    steps = []
+    if issue.opened:
+        steps.append((issue.opened.isoformat(), "De open vraag is gesteld; iedereen kon meedoen."))
+    if issue.ideas_until:
+        steps.append((issue.ideas_until.isoformat(), "Einde van de periode voor ideeën."))
+    for at, label in phase_changes:
+        steps.append((at[:10], f"Nieuwe fase: {label}."))
+    for v in versions:
+        what = {"adoption": "Versie {n} van het plan aangenomen", "response": "Versie {n}: de gemeente reageerde",
+                "status_update": "Versie {n}: voortgang bijgewerkt"}[v.data["kind"]].format(n=v.number)
+        where = f" ({v.data['adopted_at_meeting']})" if v.data.get("adopted_at_meeting") else ""
+        steps.append((v.data["adopted_at"][:10], what + where + "."))
+    return sorted(steps, key=lambda s: s[0])
+
+
+def phase_changes(db, slug):
+    """[(when, new phase label)] from the audit log of /beheer/ ("phase" entries: "open → proposing")."""
+    rows = db.execute("select at, detail from audit_log where issue = ? and action = 'phase' order by id", [slug])
+    return [(at, PHASES.get(detail.split("→")[-1].strip(), detail)) for at, detail in rows]

@@ -1,0 +1,108 @@
+"""The phase guard (DESIGN.md, "Phases of a kwestie") and changing a kwestie's phase.
+
+The phase lives in kwestie.md (content/ is the source of truth for kwesties),
+so a change rewrites that file's `Phase:` line and nothing else.
+"""
+
+import contextlib
+import datetime
+import os
+import re
+import stat
+import tempfile
+from pathlib import Path
+
+from .issues import PHASES, PUBLIC_PHASES, IssueFileError, issues_folder
+from .templating import LOCAL_TIME, datum
+
+# Where each phase may go; the guard below adds the conditions.
+TRANSITIONS = {
+    "draft": ("open",),
+    "open": ("proposing", "closed"),
+    "proposing": ("open", "adopted", "closed"),
+    "adopted": ("closed",),
+    "closed": (),
+}
+# The metadata line only (before the first empty line); keys are case-insensitive.
+PHASE_LINE = re.compile(r"^phase[ \t]*:[ \t]*([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
+
+
+def today():
+    """Today's date where the kwesties are (an idea period ends at local midnight)."""
+    return datetime.datetime.now(LOCAL_TIME).date()
+
+
+def check_transition(issue, target, *, circle_size, today, has_plan_versions):
+    """Dutch reasons why `issue` may not move to phase `target`; empty when it may."""
+    if target not in PHASES:
+        return [f"De fase ‘{target}’ bestaat niet."]
+    if target == issue.phase:
+        return [f"De kwestie is al in de fase ‘{PHASES[target]}’."]
+    if issue.phase == "closed":
+        return ["De kwestie is gesloten. Dat is de laatste fase: er kan niets meer veranderen."]
+    if target == "closed" and issue.phase in PUBLIC_PHASES:
+        return []
+    if target not in TRANSITIONS[issue.phase]:
+        return [f"Van ‘{PHASES[issue.phase]}’ naar ‘{PHASES[target]}’ kan niet."]
+    reasons = []
+    if target == "open":
+        if issue.phase == "draft":
+            if not issue.question:
+                reasons.append("De open vraag ontbreekt (Question in kwestie.md).")
+            if not issue.constraints:
+                reasons.append("De kaders ontbreken: schrijf op wat vastligt (Constraints in kwestie.md).")
+            if not issue.coordinator:
+                reasons.append("Er is nog geen coördinator (Coordinator in kwestie.md).")
+    elif target == "proposing":
+        if circle_size < issue.min_circle:
+            reasons.append(f"De kring is nog te klein: {circle_size} van de minstens {issue.min_circle} mensen.")
+        if issue.ideas_until is not None and today <= issue.ideas_until:
+            reasons.append(f"Ideeën insturen kan nog tot en met {datum(issue.ideas_until)}. "
+                           "Wacht tot die dag voorbij is.")
+    elif target == "adopted" and not has_plan_versions:
+        reasons.append("Er is nog geen vastgestelde versie van het plan.")
+    return reasons
+
+
+def has_plan_versions(settings, slug):
+    """True when content/kwesties/<slug>/plan/ holds at least one version file."""
+    return any((issues_folder(settings) / slug / "plan").glob("*.yaml"))
+
+
+def set_phase(settings, issue, target):
+    """Rewrite the `Phase:` line of the kwestie's file; other bytes stay as they were.
+
+    Written to a temporary file beside it and renamed, so the site generator
+    never reads half a file. Call store.mark_changed afterwards.
+    """
+    if target not in PHASES:
+        raise ValueError(f"unknown phase {target!r}")
+    path = issues_folder(settings) / issue.slug / "kwestie.md"
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    match = PHASE_LINE.search(text, 0, _header_end(text))
+    if match is None:
+        raise IssueFileError(f"{path}: geen regel ‘Phase:’ gevonden")
+    _replace(Path(path), text[:match.start(1)] + target + text[match.end(1):])
+
+
+def _header_end(text):
+    """Where the metadata ends: at the first empty line."""
+    match = re.search(r"\r?\n[ \t]*\r?\n", text)
+    return match.start() + 1 if match else len(text)
+
+
+def _replace(path, text):
+    mode = stat.S_IMODE(path.stat().st_mode)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kwestie-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

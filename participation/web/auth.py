@@ -1,0 +1,61 @@
+"""Who is logged in to /beheer/, and what their role lets them do.
+
+The session holds only the user id (and the CSRF token). Professionals may
+see kwesties and answer questions; everything else is for coordinators.
+"""
+
+import functools
+from urllib.parse import urlsplit
+
+from flask import g, redirect, request, session, url_for
+
+from .. import accounts
+from .db import get_db
+from .errors import error_response
+
+COORDINATORS_ONLY = "Dit kan alleen een coördinator. Als professional kun je vragen beantwoorden."
+
+
+def load_user():
+    user_id = session.get("user_id")
+    g.user = accounts.get_user(get_db(), user_id) if user_id else None
+
+
+def safe_next(target):
+    """Where to go after logging in: a page of /beheer/ on this site, never elsewhere."""
+    home = url_for("beheer.index")
+    if not target or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith(home):
+        return home
+    return target
+
+
+def to_login():
+    here = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("beheer.login", next=here), 303)
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.user is None:
+            return to_login()
+        return view(**kwargs)
+    return wrapped
+
+
+def coordinator_required(view):
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.user is None:
+            return to_login()
+        if g.user["role"] != "coordinator":
+            return error_response(403, COORDINATORS_ONLY)
+        return view(**kwargs)
+    return wrapped
+
+
+def is_coordinator():
+    return g.user is not None and g.user["role"] == "coordinator"

@@ -1,0 +1,343 @@
+"""/beheer/: the coordinator's area. Login, moderation, input on someone's
+behalf, phase changes, answers by professionals, accounts and the audit log.
+
+Every write is one transaction together with its audit log entry, then the
+rebuild worker is woken and the browser is sent back with 303. Every POST
+carries the session's CSRF token (csrf.py).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request,
+                   session, url_for)
+
+from .. import accounts, audit, beheer_forms, moderation, phases, store, throttle
+from .. import db as database
+from ..issues import (CONTRIBUTION_PHASES, ISSUE_FILE, SLUG, IssueFileError, issue_files, issues_folder,
+                      read_issue, sort_key)
+from ..store import CHANNELS, KINDS
+from ..templating import LOCAL_TIME, datum
+from . import csrf
+from .auth import coordinator_required, is_coordinator, load_user, login_required, safe_next
+from .db import get_db, notify_rebuild
+from .errors import error_response
+
+bp = Blueprint("beheer", __name__, url_prefix="/beheer")
+bp.before_request(load_user)
+bp.before_request(csrf.check)
+
+LOG_PAGE_SIZE = 100
+WRONG_LOGIN = "Gebruikersnaam of wachtwoord klopt niet. Let op hoofdletters in het wachtwoord."
+TOO_MANY_LOGINS = ("Er is te vaak een verkeerd wachtwoord gebruikt. Wacht een kwartier en probeer het dan "
+                   "opnieuw. Weet je je wachtwoord niet meer? Vraag de coördinator om een nieuw account.")
+CLOSED = "Deze kwestie is in de fase ‘{}’. Er kan nu niets meer bij."
+
+
+@bp.app_template_filter("tijdstip")
+def tijdstip(value):
+    """A stored UTC timestamp as local date and time: 2 november 2026, 14:05."""
+    moment = datetime.datetime.fromisoformat(value).astimezone(LOCAL_TIME)
+    return f"{datum(moment)}, {moment:%H:%M}"
+
+
+def settings():
+    return current_app.extensions["samenplan.settings"]
+
+
+def done(message, endpoint="beheer.kwestie", anchor="", **values):
+    """After a stored change: wake the rebuild worker and go back with 303."""
+    notify_rebuild()
+    flash(message)
+    return redirect(url_for(endpoint, **values) + (f"#{anchor}" if anchor else ""), 303)
+
+
+# Logging in and out ----------------------------------------------------------
+
+
+def render_login(values, errors, next_url, status=200):
+    return render_template("beheer/inloggen.html", values=values, errors=errors, next_url=next_url), status
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if g.user is not None:
+            return redirect(next_url, 303)
+        return render_login({}, {}, next_url)
+    values, errors = beheer_forms.validate_login(request.form)
+    shown = {"username": values["username"]}  # never send a password back
+    if errors:
+        return render_login(shown, errors, next_url, 400)
+    db = get_db()
+    client = throttle.client_id(current_app.config["SECRET_KEY"], request.remote_addr)
+    if throttle.login_blocked(db, values["username"], client):
+        return error_response(429, TOO_MANY_LOGINS)
+    user = accounts.authenticate(db, values["username"], values["password"])
+    if user is None:
+        throttle.record_login_failure(db, values["username"], client)
+        return render_login(shown, {"_form": WRONG_LOGIN}, next_url, 400)
+    throttle.clear_login_failures(db, values["username"])
+    audit.record(db, user, "login")
+    # A fresh session, so an id planted before login (session fixation) is worthless.
+    session.clear()
+    session.permanent = True
+    session["user_id"] = user["id"]
+    return redirect(next_url, 303)
+
+
+@bp.post("/uitloggen")
+def logout():
+    if g.user is not None:
+        audit.record(get_db(), g.user, "logout")
+    session.clear()
+    flash("Je bent uitgelogd.")
+    return redirect(url_for("beheer.login"), 303)
+
+
+# Kwesties ---------------------------------------------------------------------
+
+
+def all_issues():
+    """Every kwestie, drafts too, in home page order; plus files that cannot be read."""
+    lookup = current_app.extensions["samenplan.issues"]
+    issues, problems = [], []
+    for path in issue_files(settings()):
+        try:
+            issues.append(lookup.get(path.parent.name) or read_issue(path, settings()))
+        except IssueFileError as error:
+            problems.append(str(error))
+    return sorted(issues, key=sort_key), problems
+
+
+def find_issue(slug):
+    """The kwestie (a draft too, for coordinators), or 404."""
+    try:
+        issue = current_app.extensions["samenplan.issues"].get(slug)
+        if issue is None and is_coordinator() and SLUG.match(slug):
+            path = issues_folder(settings()) / slug / ISSUE_FILE
+            issue = read_issue(path, settings()) if path.is_file() else None
+    except IssueFileError as error:
+        abort(make_response(error_response(409, f"Dit bestand klopt niet: {error}")))
+    return issue or abort(404)
+
+
+def open_for_contributions(issue):
+    if issue.phase not in CONTRIBUTION_PHASES:
+        abort(make_response(error_response(409, CLOSED.format(issue.phase_label))))
+
+
+@bp.get("/")
+@login_required
+def index():
+    issues, problems = all_issues()
+    if not is_coordinator():
+        issues, problems = [i for i in issues if i.is_public], []
+    counts = moderation.overview(get_db(), [i.slug for i in issues])
+    return render_template("beheer/index.html", issues=issues, counts=counts, problems=problems)
+
+
+def render_kwestie(issue, status=200, *, form=None, values=None, errors=None, refused=()):
+    """The kwestie's page; `form` names the one form to show again with values and errors."""
+    db = get_db()
+    circle = store.circle(db, issue.slug)
+    return render_template(
+        "beheer/kwestie.html", issue=issue, circle=circle, circle_size=sum(circle.values()),
+        members=moderation.members(db, issue.slug) if is_coordinator() else [],
+        ideas=moderation.contributions(db, "ideas", issue.slug),
+        questions=moderation.contributions(db, "questions", issue.slug),
+        objections=moderation.contributions(db, "objections", issue.slug),
+        targets={t: phases.PHASES[t] for t in phases.TRANSITIONS[issue.phase]}, channels=beheer_forms.BEHALF_CHANNELS,
+        open_for_contributions=issue.phase in CONTRIBUTION_PHASES, coordinator=is_coordinator(),
+        form=form, values={form: values or {}}, errors={form: errors or {}}, refused=refused,
+    ), status
+
+
+@bp.get("/<slug>/")
+@login_required
+def kwestie(slug):
+    return render_kwestie(find_issue(slug))
+
+
+# Moderation -------------------------------------------------------------------
+
+
+def moderated(issue):
+    """(table, number) from the form, or abort with 400."""
+    target = beheer_forms.contribution(request.form)
+    if target is None:
+        abort(make_response(error_response(400, "We weten niet welke bijdrage je bedoelt. Laad de pagina opnieuw.")))
+    return target
+
+
+@bp.post("/<slug>/verbergen")
+@coordinator_required
+def hide(slug):
+    issue = find_issue(slug)
+    table, number = moderated(issue)
+    code = f"{KINDS[table]}{number}"
+    values, errors = beheer_forms.validate_reason(request.form)
+    if errors:
+        return render_kwestie(issue, 400, form=f"verberg-{code}", values=values, errors=errors)
+    db = get_db()
+    with database.write(db):
+        if not store.set_hidden(db, table, issue.slug, number, reason=values["reason"], user_id=g.user["id"]):
+            abort(404)
+        audit.record(db, g.user, "hide", issue.slug, f"{code}: {values['reason']}")
+    return done(f"{code} is verborgen. Op de site staat nu de reden.", slug=issue.slug, anchor=code)
+
+
+@bp.post("/<slug>/tonen")
+@coordinator_required
+def unhide(slug):
+    issue = find_issue(slug)
+    table, number = moderated(issue)
+    code = f"{KINDS[table]}{number}"
+    db = get_db()
+    with database.write(db):
+        if not store.set_hidden(db, table, issue.slug, number, reason=None):
+            abort(404)
+        audit.record(db, g.user, "unhide", issue.slug, code)
+    return done(f"{code} staat weer op de site.", slug=issue.slug, anchor=code)
+
+
+# Phase --------------------------------------------------------------------------
+
+
+@bp.post("/<slug>/fase")
+@coordinator_required
+def change_phase(slug):
+    issue = find_issue(slug)
+    values, errors = beheer_forms.validate_phase(request.form, phases.TRANSITIONS[issue.phase])
+    if errors:
+        return render_kwestie(issue, 400, form="fase", values=values, errors=errors)
+    db = get_db()
+    target = values["phase"]
+    refused = phases.check_transition(
+        issue, target, circle_size=sum(store.circle(db, issue.slug).values()), today=phases.today(),
+        has_plan_versions=phases.has_plan_versions(settings(), issue.slug))
+    if refused:
+        return render_kwestie(issue, 409, form="fase", values=values, refused=refused)
+    # The entry and the rebuild request commit only if the file was rewritten.
+    with database.write(db):
+        audit.record(db, g.user, "phase", issue.slug, f"{issue.phase} → {target}")
+        phases.set_phase(settings(), issue, target)
+        store.mark_changed(db, issue.slug)
+    return done(f"De fase is nu ‘{phases.PHASES[target]}’.", slug=issue.slug, anchor="fase")
+
+
+# On someone's behalf ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnBehalf:
+    validate: Callable
+    save: Callable  # (db, slug, values, user_id) -> code
+    action: str
+    anchor: str
+
+
+def _save_member(db, slug, values, user_id):
+    return f"lid {store.add_member(db, slug, **values, entered_by=user_id)}"
+
+
+def _save_idea(db, slug, values, user_id):
+    return f"I{store.add_idea(db, slug, **values, entered_by=user_id)}"
+
+
+def _save_question(db, slug, values, user_id):
+    return f"V{store.add_question(db, slug, **values, entered_by=user_id)}"
+
+
+ON_BEHALF = {
+    "kring": OnBehalf(beheer_forms.validate_member, _save_member, "enter_member", "kring"),
+    "idee": OnBehalf(beheer_forms.validate_idea, _save_idea, "enter_idea", "ideeen"),
+    "vraag": OnBehalf(beheer_forms.validate_question, _save_question, "enter_question", "vragen"),
+}
+
+
+@bp.post("/<slug>/namens/<kind>")
+@coordinator_required
+def on_behalf(slug, kind):
+    entry = ON_BEHALF.get(kind) or abort(404)
+    issue = find_issue(slug)
+    open_for_contributions(issue)
+    values, errors = entry.validate(request.form)
+    if errors:
+        return render_kwestie(issue, 400, form=f"namens-{kind}", values=values, errors=errors)
+    db = get_db()
+    with database.write(db):
+        code = entry.save(db, issue.slug, values, g.user["id"])
+        # Codes only: the log is append-only, so it must not hold names (AVG).
+        audit.record(db, g.user, entry.action, issue.slug, f"{code}, {CHANNELS[values['channel']]}")
+    return done(f"Opgeslagen: {code}, {CHANNELS[values['channel']]}.", slug=issue.slug, anchor=entry.anchor)
+
+
+# Answers by professionals --------------------------------------------------------
+
+
+def render_answer(issue, question, values, errors, status=200):
+    return render_template("beheer/vraag.html", issue=issue, question=question, values=values, errors=errors,
+                           coordinator=is_coordinator()), status
+
+
+@bp.route("/<slug>/vraag/<int:number>", methods=["GET", "POST"])
+@login_required
+def answer(slug, number):
+    issue = find_issue(slug)
+    db = get_db()
+    question = moderation.question(db, issue.slug, number) or abort(404)
+    if request.method == "GET":
+        return render_answer(issue, question, {}, {})
+    open_for_contributions(issue)
+    if question["hidden_at"]:
+        return error_response(409, f"V{number} is verborgen door de coördinator. Die vraag kun je niet beantwoorden.")
+    values, errors = beheer_forms.validate_answer(request.form)
+    if errors:
+        return render_answer(issue, question, values, errors, 400)
+    with database.write(db):
+        store.add_answer(db, issue.slug, number, user_id=g.user["id"], text=values["text"])
+        audit.record(db, g.user, "answer", issue.slug, f"V{number}")
+    return done(f"Je antwoord op V{number} staat op de site.", slug=issue.slug, anchor=f"V{number}")
+
+
+# Accounts and the audit log -----------------------------------------------------
+
+
+def render_users(values, errors, status=200):
+    return render_template("beheer/gebruikers.html", users=accounts.list_users(get_db()), roles=accounts.ROLES,
+                           values=values, errors=errors), status
+
+
+@bp.route("/gebruikers", methods=["GET", "POST"])
+@coordinator_required
+def users():
+    if request.method == "GET":
+        return render_users({}, {})
+    values, password, errors = beheer_forms.validate_user(request.form)
+    if errors:
+        return render_users(values, errors, 400)
+    db = get_db()
+    try:
+        with database.write(db):
+            accounts.create_user(db, password=password, **values)
+            audit.record(db, g.user, "create_user", None, f"{values['username']} ({accounts.ROLES[values['role']]})")
+    except ValueError:
+        return render_users(values, {"username": "Gebruikersnaam: deze naam bestaat al. Kies een andere"}, 400)
+    return done(f"Account ‘{values['username']}’ is gemaakt. Geef het wachtwoord persoonlijk door.",
+                "beheer.users")
+
+
+@bp.get("/logboek", defaults={"page": 1})
+@bp.get("/logboek/<int:page>/")
+@coordinator_required
+def log(page):
+    db = get_db()
+    page_count = max(1, -(-audit.count(db) // LOG_PAGE_SIZE))
+    if not 1 <= page <= page_count:
+        abort(404)
+    entries = audit.entries(db, limit=LOG_PAGE_SIZE, offset=(page - 1) * LOG_PAGE_SIZE)
+    return render_template("beheer/logboek.html", entries=entries, actions=audit.ACTIONS, page=page,
+                           page_count=page_count)

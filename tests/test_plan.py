@@ -1,0 +1,134 @@
+"""Plan version files: schema, hash chain, verify, diff; the `samenplan plan` command."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from participation import plan
+
+from .conftest import FUND, ROOT
+
+
+DEMO = ROOT / "content" / "kwesties" / FUND / "plan"
+NUMBERS = [int(p.stem) for p in sorted(DEMO.glob("*.yaml"))]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A copy of the demo fund's plan versions."""
+    target = tmp_path / "plan"
+    shutil.copytree(ROOT / "content" / "kwesties" / FUND / "plan", target)
+    return target
+
+
+def test_the_demo_chain_checks_out(folder):
+    versions = plan.verify(folder, FUND)
+    assert len(versions) >= 3 and [v.number for v in versions] == list(range(1, len(versions) + 1))
+    assert versions[0].data["previous"] is None
+    for earlier, later in zip(versions, versions[1:]):
+        assert later.data["previous"] == earlier.sha256
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_altering_one_byte_of_any_version_fails(folder, number):
+    # The hashes as recorded at adoption (in SQLite); the newest file has no
+    # successor carrying its hash, so only this record can show it changed.
+    heads = {v.number: v.sha256 for v in plan.verify(folder, FUND)}
+    path = folder / f"{number:04d}.yaml"
+    raw = bytearray(path.read_bytes())
+    position = raw.index(b"what: ") + 6
+    raw[position] = ord("X") if raw[position] != ord("X") else ord("Y")
+    path.write_bytes(bytes(raw))
+    with pytest.raises(plan.PlanError, match=f"{number:04d}.yaml"):
+        plan.verify(folder, FUND, heads)
+    if number < NUMBERS[-1]:  # the chain alone catches all but the newest
+        with pytest.raises(plan.PlanError):
+            plan.verify(folder, FUND)
+
+
+def test_deleting_the_newest_version_fails_against_recorded_heads(folder):
+    heads = {v.number: v.sha256 for v in plan.verify(folder, FUND)}
+    newest = f"{NUMBERS[-1]:04d}.yaml"
+    (folder / newest).unlink()
+    with pytest.raises(plan.PlanError, match=f"{newest} ontbreekt"):
+        plan.verify(folder, FUND, heads)
+
+
+def test_deleting_a_version_fails(folder):
+    (folder / "0002.yaml").unlink()
+    with pytest.raises(plan.PlanError, match="0002.yaml ontbreekt"):
+        plan.verify(folder, FUND)
+
+
+def test_reordering_versions_fails(folder):
+    two, three = (folder / "0002.yaml").read_bytes(), (folder / "0003.yaml").read_bytes()
+    (folder / "0002.yaml").write_bytes(three)
+    (folder / "0003.yaml").write_bytes(two)
+    with pytest.raises(plan.PlanError):
+        plan.verify(folder, FUND)
+
+
+def test_a_version_that_breaks_the_schema_is_refused(folder):
+    path = folder / "0001.yaml"
+    data = yaml.safe_load(path.read_bytes())
+    data["agreements"][0]["status"] = "misschien"
+    path.write_bytes(plan.dump(data))
+    with pytest.raises(plan.PlanError, match="agreements/0/status"):
+        plan.load_versions(folder)
+
+
+def test_write_version_chains_and_never_overwrites(tmp_path):
+    data = {"issue": "x", "adopted_at": "2026-01-01T20:00:00+01:00", "kind": "adoption",
+            "circle": {"members": 3, "relations": {"buurtbewoner": 3}}, "consent_round": None,
+            "agreements": [{"id": "A1", "what": "Koffie", "status": "planned"}],
+            "budget": {"available": None, "allocated": 0}}
+    first = plan.write_version(tmp_path, data)
+    second = plan.write_version(tmp_path, data)
+    assert (first.number, second.number) == (1, 2)
+    assert second.data["previous"] == first.sha256
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0001.yaml", "0002.yaml"]  # no temp files left
+    with pytest.raises(plan.PlanError):
+        plan.write_version(tmp_path, dict(data, agreements=[{"id": "A1", "what": "", "status": "planned"}]))
+    assert len(plan.verify(tmp_path)) == 2
+
+
+def test_libyaml_is_used_when_present():
+    if getattr(yaml, "__with_libyaml__", False):
+        assert plan.Loader is yaml.CSafeLoader and plan.Dumper is yaml.CSafeDumper
+    else:
+        assert plan.Loader is yaml.SafeLoader
+
+
+def test_diff_and_plain_description(folder):
+    versions = plan.verify(folder)
+    pairs = list(zip(versions, versions[1:]))
+    added = [(a, b) for a, b in pairs if ("added", "A4", None) in plan.diff(a.data, b.data)]
+    assert len(added) == 1 and added[0][1].data["kind"] == "adoption"
+    done = next((a, b) for a, b in pairs if any(c[1] == "A2" and ("status", "planned", "done") in c[2]
+                                                for c in plan.diff(a.data, b.data) if c[0] == "changed"))
+    assert "A2: status van ‘gepland’ naar ‘klaar’." in plan.describe(plan.diff(done[0].data, done[1].data))
+    last = versions[-1].data
+    removed = plan.diff(last, dict(last, agreements=last["agreements"][:1]))
+    assert {c[1] for c in removed if c[0] == "removed"} == {a["id"] for a in last["agreements"][1:]}
+
+
+def run_cli(*args, settings_env=None):
+    return subprocess.run([sys.executable, "-m", "participation.cli", "--settings", str(ROOT / "pelicanconf.py"),
+                           "plan", *args], capture_output=True, text=True, env=settings_env)
+
+
+def test_plan_verify_command_exits_non_zero_naming_the_version(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    env = {"SAMENPLAN_CONTENT": str(content), "SAMENPLAN_DATABASE": str(tmp_path / "db.sqlite"), "PATH": "/usr/bin:/bin"}
+    ok = run_cli("verify", settings_env=env)
+    assert ok.returncode == 0 and f"{FUND}: {len(NUMBERS)} versie(s), keten klopt" in ok.stdout
+    path = content / "kwesties" / FUND / "plan" / "0001.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Nieuw dak", b"Oud dak"))
+    broken = run_cli("verify", FUND, settings_env=env)
+    assert broken.returncode == 1 and "0002.yaml" in broken.stderr  # 0002 carries 0001's old hash
+    diff = run_cli("diff", FUND, "1", "2", settings_env=env)
+    assert diff.returncode == 1  # a broken chain is not diffed
