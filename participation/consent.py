@@ -159,7 +159,10 @@ def leave_out(db, slug, number):
 
 
 def respond(db, slug, member_id, answer, *, reason="", agreement_number=None, entered_by=None):
-    """A member's answer in the open round: consent, or an objection/concern with a reason."""
+    """A member's answer in the open round: consent, or an objection/concern with a reason.
+
+    Returns the number of the objection or concern it recorded (B<n>), or None for consent.
+    """
     if answer not in ANSWERS:
         raise ConsentError(f"Onbekend antwoord {answer!r}")
     round_ = current_round(db, slug)
@@ -168,15 +171,24 @@ def respond(db, slug, member_id, answer, *, reason="", agreement_number=None, en
     member = store.member(db, member_id)
     if member is None or member["issue"] != slug:
         raise ConsentError("Alleen mensen uit de kring kunnen antwoorden.")
+    number = None
     with database.write(db):
         if answer != "consent":
             if agreement_number not in round_["agreements"] or not reason:
                 raise ConsentError("Kies een afspraak uit de ronde en schrijf de reden op.")
-            store.add_objection(db, slug, agreement_number=agreement_number, reason=reason, member_id=member_id,
-                                author_name=member["name"], kind=answer, entered_by=entered_by,
-                                channel="bijeenkomst" if entered_by else "web")
+            number = store.add_objection(db, slug, agreement_number=agreement_number, reason=reason,
+                                         member_id=member_id, author_name=member["name"], kind=answer,
+                                         entered_by=entered_by, channel="bijeenkomst" if entered_by else "web")
         _record_answer(db, round_["id"], member_id, answer, entered_by)
         store.mark_changed(db, slug)
+    return number
+
+
+def answer_of(db, round_, member_id):
+    """The member's answer in this round (consent, concern, objection), or None."""
+    row = db.execute("select answer from consent_responses where round_id = ? and member_id = ?",
+                     [round_["id"], member_id]).fetchone()
+    return row[0] if row else None
 
 
 def _record_answer(db, round_id, member_id, answer, entered_by):

@@ -103,10 +103,13 @@ def validate_question(form):
 
 
 def validate_objection(form, agreement_numbers):
-    """An objection needs an agreement of the concept plan and a reason."""
+    """An objection (or a concern) needs an agreement of the concept plan and a reason."""
     values = {"agreement": clean(form.get("agreement")).upper().removeprefix("A"),
-              "reason": clean(form.get("reason"), multiline=True)}
+              "reason": clean(form.get("reason"), multiline=True),
+              "kind": clean(form.get("kind")) or "objection"}
     errors = {}
+    if values["kind"] not in ("objection", "concern"):
+        errors["kind"] = "Soort: kies bezwaar of zorg"
     if not values["agreement"].isdigit() or int(values["agreement"]) not in agreement_numbers:
         errors["agreement"] = "Afspraak: kies de afspraak waar je bezwaar tegen hebt"
     else:

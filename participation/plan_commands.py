@@ -9,7 +9,7 @@
 import datetime
 import sys
 
-from . import consent, plan
+from . import audit, consent, phases, plan
 from . import db as database
 from .issues import issue_files, read_issue
 
@@ -43,10 +43,18 @@ def run(args, settings):
     try:
         if args.plan_command == "propose":
             numbers = [int(a.upper().removeprefix("A")) for a in args.agreements]
-            consent.open_round(db, issue.slug, numbers, consent.end_of_day(args.until))
-            print(f"Ronde geopend over {', '.join(f'A{n}' for n in numbers)} tot en met {args.until}.")
+            with database.write(db):
+                consent.open_round(db, issue.slug, numbers, consent.end_of_day(args.until))
+                audit.record(db, None, "open_round", issue.slug, f"{', '.join(f'A{n}' for n in numbers)} tot {args.until}")
+            print(f"Ronde geopend over {', '.join(f'A{n}' for n in numbers)} tot en met {args.until}. "
+                  "Leden met een bevestigd e-mailadres krijgen bericht als de ronde in /beheer/ wordt geopend.")
         elif args.plan_command == "adopt":
-            version = consent.adopt(db, settings, issue, meeting=args.meeting)
+            with database.write(db):
+                version = consent.adopt(db, settings, issue, meeting=args.meeting)
+                audit.record(db, None, "adopt", issue.slug, f"versie {version.number}, {version.sha256}")
+                if issue.phase == "proposing":
+                    phases.set_phase(settings, issue, "adopted")
+                    audit.record(db, None, "phase", issue.slug, "proposing → adopted")
             print(f"Versie {version.number} aangenomen: {version.path} ({version.sha256})")
     except consent.ConsentError as error:
         print(error, file=sys.stderr)

@@ -292,3 +292,57 @@ def test_hidden_contribution_stays_in_the_record_without_its_text(settings, db):
     assert "Reden: Kwetsend voor nieuwe bewoners" in page
     data = json.loads((Path(settings["OUTPUT_PATH"]) / "kwesties" / f"{AZC}.json").read_text())
     assert data["ideas"][0]["title"] is None and data["ideas"][0]["hidden"]["reason"] == "Kwetsend voor nieuwe bewoners"
+
+
+# Answers in a consent round, through the personal link -----------------------------------
+
+
+def open_round_on(db, slug, numbers):
+    import datetime
+
+    from participation import consent
+
+    return consent.open_round(db, slug, numbers, consent.end_of_day(datetime.date.today() + datetime.timedelta(days=7)))
+
+
+def test_consent_concern_and_objection_in_a_round(send, client, settings, proposing, db):
+    from participation import consent
+
+    ans = join_and_confirm(send, client, settings, proposing, "Ans", "ans@example.org")
+    bo = join_and_confirm(send, client, settings, proposing, "Bo", "bo@example.org")
+    open_round_on(db, proposing, [1, 2])
+    page = client.get(ans).get_data(as_text=True)
+    assert "Kun je leven met het concept-plan?" in page
+    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": ans.rsplit("/", 1)[1]}).status_code == 303
+    response = send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "kind": "concern",
+                                                            "reason": "Wie zet de koffie?", "token": bo.rsplit("/", 1)[1]})
+    assert response.status_code == 303
+    round_ = consent.current_round(db, proposing)
+    figures = consent.round_figures(db, proposing, round_)
+    assert (figures["consented"], figures["concerns"], figures["no_answer"]) == (1, 1, 0)
+    [concern] = store.objections(db, proposing)
+    assert concern["kind"] == "concern" and concern["status"] == "open"
+    assert "Ik kan ermee leven" in client.get(ans).get_data(as_text=True)
+
+
+def test_consent_without_a_round_is_409(send, client, settings, proposing):
+    token = join_and_confirm(send, client, settings, proposing).rsplit("/", 1)[1]
+    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": token}).status_code == 409
+    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": "vals"}).status_code == 403
+
+
+def test_the_objector_accepts_an_amendment_with_their_own_link(send, client, settings, proposing, db):
+    from participation import consent
+
+    link = join_and_confirm(send, client, settings, proposing)
+    token = link.rsplit("/", 1)[1]
+    send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "reason": "Niet op zondag", "token": token})
+    assert "met de aanpassing is mijn bezwaar" not in client.get(link).get_data(as_text=True)
+    time.sleep(1.1)  # the amendment comes later than the objection (timestamps are to the second)
+    consent.amend_agreement(db, proposing, 1, what="Koffieochtend op zaterdag")
+    assert "met de aanpassing is mijn bezwaar B1 opgelost" in client.get(link).get_data(as_text=True)
+    other = join_and_confirm(send, client, settings, proposing, "Bo", "bo@example.org").rsplit("/", 1)[1]
+    assert client.post(f"/deelnemen/{proposing}/bezwaar/1/akkoord", data={"token": other}).status_code == 409
+    assert client.post(f"/deelnemen/{proposing}/bezwaar/1/akkoord", data={"token": token}).status_code == 303
+    [objection] = store.objections(db, proposing)
+    assert objection["status"] == "resolved"

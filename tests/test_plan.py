@@ -132,3 +132,33 @@ def test_plan_verify_command_exits_non_zero_naming_the_version(tmp_path):
     assert broken.returncode == 1 and "0002.yaml" in broken.stderr  # 0002 carries 0001's old hash
     diff = run_cli("diff", FUND, "1", "2", settings_env=env)
     assert diff.returncode == 1  # a broken chain is not diffed
+
+
+def test_propose_and_adopt_on_the_command_line(tmp_path):
+    from participation import consent, store
+    from participation import db as database
+    from participation.settings import load_settings
+
+    from .support import write_issue
+
+    content = tmp_path / "content"
+    write_issue(content, "speeltuin", phase="proposing", budget="5000")
+    env = {"SAMENPLAN_CONTENT": str(content), "SAMENPLAN_DATABASE": str(tmp_path / "db.sqlite"), "PATH": "/usr/bin:/bin"}
+    settings = load_settings(ROOT / "pelicanconf.py", override={"PATH": str(content),
+                                                                "SAMENPLAN_DATABASE": str(tmp_path / "db.sqlite")})
+    db = database.connect(settings["SAMENPLAN_DATABASE"])
+    member = store.add_member(db, "speeltuin", name="Ans", relation="buurtbewoner")
+    consent.propose_agreement(db, settings, "speeltuin", what="Schommel", cost=900)
+    proposed = run_cli("propose", "speeltuin", "A1", "--until", "2099-12-31", settings_env=env)
+    assert proposed.returncode == 0, proposed.stderr
+    consent.respond(db, "speeltuin", member, "objection", reason="Te dicht bij de weg", agreement_number=1)
+    refused = run_cli("adopt", "speeltuin", settings_env=env)
+    assert refused.returncode == 1 and "A1 heeft een open bezwaar (B1)" in refused.stderr
+    store.withdraw_objection(db, "speeltuin", 1, member)
+    adopted = run_cli("adopt", "speeltuin", "--meeting", "Buurtavond", settings_env=env)
+    assert adopted.returncode == 0, adopted.stderr
+    assert (content / "kwesties" / "speeltuin" / "plan" / "0001.yaml").is_file()
+    assert "Phase: adopted" in (content / "kwesties" / "speeltuin" / "kwestie.md").read_text()
+    actions = [r[0] for r in db.execute("select action from audit_log order by id")]
+    assert actions == ["open_round", "adopt", "phase"]
+    assert run_cli("verify", "speeltuin", settings_env=env).returncode == 0

@@ -12,7 +12,7 @@ from typing import Callable
 from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
                    url_for)
 
-from .. import forms, mail, store, throttle, tokens
+from .. import consent, forms, mail, store, throttle, tokens
 from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES
 from .db import get_db, notify_rebuild
 from .errors import error_response
@@ -184,12 +184,19 @@ def personal(slug, token):
 
 def render_objection_page(issue, member, token, values, errors, status=200):
     db = get_db()
+    round_ = consent.current_round(db, issue.slug)
+    agreements = [a for a in store.agreements(db, issue.slug) if a["status"] == "concept"]
+    updated = {a["code"]: a["updated_at"] for a in agreements}
+    own = store.objections(db, issue.slug, member_id=member["id"])
+    for o in own:  # the agreement changed after the objection: the objector may accept it now
+        o["amended"] = o["status"] == "open" and o["kind"] == "objection" and updated.get(o["agreement"], "") > o["created_at"]
     return render_form(
         "deelnemen/bezwaar.html", issue, values, errors, status,
-        member=member, token=token,
-        agreements=[a for a in store.agreements(db, issue.slug) if a["status"] == "concept"],
-        own_objections=store.objections(db, issue.slug, member_id=member["id"]),
+        member=member, token=token, agreements=agreements, own_objections=own,
         can_object=issue.phase in OBJECTION_PHASES,
+        consent_round=round_,
+        round_agreements=[a for a in agreements if round_ and a["number"] in round_["agreements"]],
+        my_answer=consent.answer_of(db, round_, member["id"]) if round_ else None,
     )
 
 
@@ -212,9 +219,48 @@ def objection(slug):
         errors = {"_form": problem, **errors}
     if errors:
         return render_objection_page(issue, member, token, values, errors, 400)
-    number = store.add_objection(db, issue.slug, agreement_number=values["agreement"], reason=values["reason"],
-                                 member_id=member["id"], author_name=member["name"])
+    round_ = consent.current_round(db, issue.slug)
+    if round_ and values["agreement"] in round_["agreements"]:
+        # In a round the objection or concern is also the member's answer.
+        number = consent.respond(db, issue.slug, member["id"], values["kind"], reason=values["reason"],
+                                 agreement_number=values["agreement"])
+    else:
+        number = store.add_objection(db, issue.slug, agreement_number=values["agreement"], reason=values["reason"],
+                                     member_id=member["id"], author_name=member["name"], kind=values["kind"])
     return stored(issue, f"B{number}", "bedankt-bezwaar")
+
+
+@bp.post("/<slug>/instemmen")
+def give_consent(slug):
+    """'Ik kan ermee leven': the member's explicit consent in the open round."""
+    issue = find_issue(slug, OBJECTION_PHASES, "Instemmen")
+    token = request.form.get("token")
+    member = member_from_token(issue, token)
+    if member is None:
+        return error_response(403, NOT_A_MEMBER)
+    try:
+        consent.respond(get_db(), issue.slug, member["id"], "consent")
+    except consent.ConsentError as error:
+        return error_response(409, str(error))
+    notify_rebuild()
+    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + "#ronde", 303)
+
+
+@bp.post("/<slug>/bezwaar/<int:number>/akkoord")
+def accept_amendment(slug, number):
+    """The objector accepts the amended agreement with their own link: the objection is resolved."""
+    issue = find_issue(slug, OBJECTION_PHASES, "Een aanpassing accepteren")
+    token = request.form.get("token")
+    member = member_from_token(issue, token)
+    if member is None:
+        return error_response(403, NOT_A_MEMBER)
+    try:
+        consent.accept_amendment(get_db(), issue.slug, number, member_id=member["id"],
+                                 note="De indiener gaat akkoord met de aangepaste afspraak.")
+    except consent.ConsentError as error:
+        return error_response(409, str(error))
+    notify_rebuild()
+    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + "#bezwaren", 303)
 
 
 @bp.post("/<slug>/bezwaar/<int:number>/intrekken")

@@ -1,0 +1,32 @@
+"""Tell the circle by e-mail: only members who gave an address and confirmed it."""
+
+import logging
+
+from flask import render_template
+
+from . import mail, tokens
+
+log = logging.getLogger(__name__)
+
+
+def confirmed_members(db, slug):
+    return list(db.query("select id, name, email from members where issue = ? and email is not null "
+                         "and email_confirmed_at is not null order by id", [slug]))
+
+
+def round_opened(db, settings, issue, round_, *, secret, base_url):
+    """Mail every confirmed member that a consent round is open, with their personal link.
+
+    Must run inside a Flask app context (the mail text is a theme template).
+    Returns the number of messages sent; a failing mail server is logged, not raised.
+    """
+    sent = 0
+    for member in confirmed_members(db, issue.slug):
+        link = f"{base_url.rstrip('/')}/deelnemen/{issue.slug}/lid/{tokens.member_token(secret, member['id'], issue.slug)}"
+        body = render_template("mail/ronde.txt", issue=issue, name=member["name"], link=link, round=round_)
+        try:
+            mail.send(settings, member["email"], f"Kun je leven met het concept-plan voor ‘{issue.title}’?", body)
+            sent += 1
+        except OSError:
+            log.exception("Mail over de ronde niet verstuurd (lid %s)", member["id"])
+    return sent
