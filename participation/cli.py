@@ -6,6 +6,8 @@
     samenplan worker                                   only the rebuild worker (production)
     samenplan plan propose|adopt|verify|diff           see plan_commands.py
     samenplan user add <name> [--role professional]    an account for /beheer/
+    samenplan export [--to export/]                    open data of every kwestie (JSON, CSV, schemas)
+    samenplan erase <member>                           AVG: remove a person's data, keep contributions
 """
 
 import argparse
@@ -132,6 +134,55 @@ def new(slug, settings_file=None):
     return path
 
 
+def export(folder="export", settings_file=None):
+    """Write the open data of every public kwestie into folder; returns the files written."""
+    from pathlib import Path
+
+    from . import opendata, plan
+    from . import db as database
+    from .issues import load_public_issues
+    from .site.generator import SCHEMAS
+
+    settings = load_settings(settings_file)
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    db = database.connect(settings["SAMENPLAN_DATABASE"])
+    written = []
+    try:
+        for issue in load_public_issues(settings):
+            versions = plan.verify(plan.plan_folder(settings, issue.slug), issue.slug, plan.recorded_heads(db, issue.slug))
+            state = opendata.public_state(db, issue, versions, settings["SITEURL"])
+            for suffix, text in ((".json", opendata.to_json(state)), (".csv", opendata.to_csv(state))):
+                path = target / f"{issue.slug}{suffix}"
+                path.write_text(text, encoding="utf-8", newline="")
+                written.append(path)
+        for schema in sorted(SCHEMAS.glob("*.json")):
+            (target / schema.name).write_text(schema.read_text(encoding="utf-8"), encoding="utf-8")
+            written.append(target / schema.name)
+    finally:
+        db.close()
+    print(f"{len(written)} bestanden in {target}/")
+    return written
+
+
+def erase(member, settings_file=None):
+    """AVG: remove a member's name and e-mail address; their contributions stay, anonymised."""
+    from . import audit, store
+    from . import db as database
+
+    member_id = int(str(member).upper().removeprefix("L"))
+    db = database.connect(load_settings(settings_file)["SAMENPLAN_DATABASE"])
+    try:
+        with database.write(db):
+            slug = store.erase_member(db, member_id)
+            if slug is None:
+                raise ValueError(f"Lid {member_id} bestaat niet")
+            audit.record(db, None, "erase", slug, f"lid {member_id}")
+    finally:
+        db.close()
+    print(f"Gegevens van lid {member_id} verwijderd; de bijdragen blijven, zonder naam.")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="samenplan", description="Samen een plan maken.")
     parser.add_argument("--settings", help="Pelican-instellingen (standaard: ./pelicanconf.py)")
@@ -150,6 +201,10 @@ def main(argv=None):
     p.add_argument("--role", choices=("coordinator", "professional"), default="coordinator")
     p.add_argument("--name", default="", help="naam bij antwoorden op de site")
     p.add_argument("--organisation", default="", help="bijvoorbeeld: Politie, wijkteam")
+    p = commands.add_parser("export", help="open data van alle kwesties (JSON, CSV) in een map")
+    p.add_argument("--to", default="export", help="map (standaard: export/)")
+    p = commands.add_parser("erase", help="AVG: verwijder de gegevens van een lid (L12 of 12)")
+    p.add_argument("member")
     plan_commands.add_parser(commands)
     args = parser.parse_args(argv)
 
@@ -165,6 +220,10 @@ def main(argv=None):
             worker(args.settings)
         elif args.command == "user":
             add_user(args.username, args.role, args.name, args.organisation, args.settings)
+        elif args.command == "export":
+            export(args.to, args.settings)
+        elif args.command == "erase":
+            erase(args.member, args.settings)
         elif args.command == "plan":
             return plan_commands.run(args, load_settings(args.settings))
     except (FileNotFoundError, FileExistsError, ValueError) as error:

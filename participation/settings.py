@@ -59,6 +59,7 @@ DEFAULTS = {
     "SAMENPLAN_SECRET_KEY": "",  # empty: generated once, kept beside the database
     "SAMENPLAN_KWESTIE_PATH": "kwesties",
     "SAMENPLAN_PARTICIPATION_URL": "",
+    "SAMENPLAN_PUBLIC_URL": "",  # printed on posters and in QR codes; "" = SITEURL, else the demo address
     "SAMENPLAN_KWESTIES_PER_PAGE": 20,
     "SAMENPLAN_IDEAS_ON_KWESTIE_PAGE": 10,
     "SAMENPLAN_IDEAS_PER_PAGE": 25,

@@ -262,6 +262,28 @@ def objections(db, issue, *, member_id=None):
     return [_public("objections", row) for row in db.query(sql + " order by o.number", params)]
 
 
+# AVG ------------------------------------------------------------------------
+
+
+ERASED_NAME = "(verwijderd)"
+
+
+def erase_member(db, member_id):
+    """Remove a person's data: name, e-mail, free-text relation; their contributions
+    stay, anonymised, so the record of what the circle said and decided holds.
+    Returns the kwestie slug, or None when there is no such member."""
+    with database.write(db):
+        row = db.execute("select issue from members where id = ?", [member_id]).fetchone()
+        if row is None:
+            return None
+        db.execute("update members set name = ?, email = null, email_confirmed_at = null, relation_other = null "
+                   "where id = ?", [ERASED_NAME, member_id])
+        for table in KINDS:
+            db.execute(f"update {table} set author_name = null where member_id = ?", [member_id])
+        _mark_changed(db, row[0])
+    return row[0]
+
+
 # Moderation -----------------------------------------------------------------
 
 

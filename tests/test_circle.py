@@ -16,7 +16,9 @@ from participation.build import build
 from participation.web import create_app
 
 from .conftest import AZC, write_issue
-from .support import as_person
+from .support import ROOT, as_person
+
+ROOT_SETTINGS = ROOT / "pelicanconf.py"
 
 PROPOSING = "concept-fase"
 
@@ -346,3 +348,39 @@ def test_the_objector_accepts_an_amendment_with_their_own_link(send, client, set
     assert client.post(f"/deelnemen/{proposing}/bezwaar/1/akkoord", data={"token": token}).status_code == 303
     [objection] = store.objections(db, proposing)
     assert objection["status"] == "resolved"
+
+
+def test_erase_removes_personal_data_and_keeps_contributions(settings, db):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    member = store.add_member(db, AZC, name="Anneke", relation="buurtbewoner", email="anneke@example.org")
+    store.add_idea(db, AZC, title="Bloembakken", author_name="Anneke", member_id=member)
+    env = {"SAMENPLAN_CONTENT": settings["PATH"], "SAMENPLAN_DATABASE": settings["SAMENPLAN_DATABASE"],
+           "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "participation.cli", "--settings", str(ROOT / "pelicanconf.py"),
+                             "erase", f"L{member}"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    row = db.execute("select name, email, relation from members where id = ?", [member]).fetchone()
+    assert row == ("(verwijderd)", None, "buurtbewoner")
+    [idea] = store.ideas(db, AZC)
+    assert idea["title"] == "Bloembakken" and idea["author_name"] is None
+    assert db.execute("select action, detail from audit_log").fetchall() == [("erase", f"lid {member}")]
+    missing = subprocess.run([sys.executable, "-m", "participation.cli", "--settings", str(ROOT / "pelicanconf.py"),
+                              "erase", "999"], capture_output=True, text=True, env=env)
+    assert missing.returncode == 1 and "bestaat niet" in missing.stderr
+
+
+def test_export_writes_json_csv_and_schemas(settings, db, tmp_path, monkeypatch):
+    from participation import cli
+
+    store.add_member(db, AZC, name="Anneke", relation="buurtbewoner", email="anneke@example.org")
+    monkeypatch.setenv("SAMENPLAN_CONTENT", settings["PATH"])
+    monkeypatch.setenv("SAMENPLAN_DATABASE", settings["SAMENPLAN_DATABASE"])
+    written = cli.export(tmp_path / "export", str(ROOT_SETTINGS))
+    names = {p.name for p in written}
+    assert {f"{AZC}.json", f"{AZC}.csv", "kwestie.schema.json", "plan-version.schema.json"} <= names
+    assert json.loads((tmp_path / "export" / f"{AZC}.json").read_text())["circle"]["size"] == 1
+    assert all("anneke@example.org" not in p.read_text() for p in written)

@@ -129,3 +129,20 @@ def test_an_altered_plan_is_shown_as_failed_on_the_site(settings):
     path.write_bytes(path.read_bytes().replace(b"Nieuw dak", b"Oud dak"))
     build(settings)
     assert "De controle van het plan is mislukt" in read(settings, f"kwesties/{FUND}/plan/index.html")
+
+
+def test_poster_has_the_question_and_a_qr_code_to_the_kwestie(settings):
+    import base64
+    import urllib.parse
+
+    settings["SAMENPLAN_PUBLIC_URL"] = "https://samen.example.nl"
+    build(settings)
+    page = read(settings, f"kwesties/{AZC}/poster/index.html")
+    issue = next(i for i in load_public_issues(settings) if i.slug == AZC)
+    assert issue.question in text(page)
+    assert f"https://samen.example.nl/kwesties/{AZC}/" in page
+    uri = re.search(r'<img src="(data:image/svg\+xml[^"]+)" alt="QR-code naar ([^"]+)"', page)
+    assert uri and uri.group(2) == f"https://samen.example.nl/kwesties/{AZC}/"
+    svg = urllib.parse.unquote(html.unescape(uri.group(1)).split(",", 1)[1])
+    assert svg.startswith("<svg") and "path" in svg
+    assert "@page { size: A4" in page

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from .. import consent, council, feeds, opendata, plan, store
+from .. import consent, council, feeds, opendata, plan, poster, store
 from .. import db as database
 from ..issues import issue_files, read_issue, sort_key
 
@@ -139,6 +139,9 @@ class KwestieGenerator(Generator):
         rendered.append(self.write(Path("feeds") / f"{issue.slug}.atom.xml", feeds.atom(
             f"{issue.title} · {settings['SITENAME']}", f"{feeds.base_url(settings)}/kwesties/{issue.slug}/",
             f"{feeds.base_url(settings)}/feeds/{issue.slug}.atom.xml", self._feed_entries[issue.slug], settings)))
+        join_url = f"{poster.public_url(settings)}/kwesties/{issue.slug}/"
+        rendered.append(self.render(folder / "poster" / "index.html", "poster", issue=issue, join_url=join_url,
+                                    qr=poster.qr_data_uri(join_url)))
         rendered.append(self.render(folder / "verslag" / "index.html", "verslag", issue=issue,
                                     report=council.report(db, issue, versions, changes), today=self.today))
         for page in range(1, idea_pages + 1):

@@ -24,6 +24,7 @@ PAGES = [
     ("plan history", "plan", f"/kwesties/{FUND}/plan/", False),
     ("plan history, no plan yet", "plan", f"/kwesties/{AZC}/plan/", False),
     ("council overview", "besluiten", "/besluiten/", False),
+    ("poster", "poster", f"/kwesties/{AZC}/poster/", False),
     ("final report with a plan", "verslag", f"/kwesties/{FUND}/verslag/", False),
     ("final report without a plan", "verslag", f"/kwesties/{AZC}/verslag/", False),
     ("privacy statement", "page", "/privacy/", False),

@@ -1,0 +1,13 @@
+"""The printable A4 poster of a kwestie: the open question and a QR code to join."""
+
+import segno
+
+
+def public_url(settings):
+    """The address people type or scan: SAMENPLAN_PUBLIC_URL, else SITEURL, else the demo's."""
+    return (settings.get("SAMENPLAN_PUBLIC_URL") or settings.get("SITEURL") or "http://127.0.0.1:8000").rstrip("/")
+
+
+def qr_data_uri(url):
+    """An SVG QR code as a data: URI, so the poster is one self-contained page."""
+    return segno.make(url, error="m").svg_data_uri(scale=8, border=2)
