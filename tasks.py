@@ -49,3 +49,4 @@ def test(c, args=""):
 def bench(c):
     """Run the benchmarks (not part of the test suite)."""
     c.run(f"{sys.executable} bench/rebuild.py", pty=False)
+    c.run(f"{sys.executable} bench/plan_yaml.py", pty=False)
