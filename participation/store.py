@@ -172,10 +172,19 @@ def ideas(db, issue, *, limit=None, offset=0, newest_first=False):
     return [_public("ideas", row) for row in db.query(sql, params)]
 
 
-def questions(db, issue):
-    """Public questions, oldest first, each with its answers and who gave them."""
-    result = [_public("questions", row) for row in db.query(
-        "select * from questions where issue = ? order by number", [issue])]
+def question_count(db, issue):
+    return db.execute("select count(*) from questions where issue = ?", [issue]).fetchone()[0]
+
+
+def questions(db, issue, *, limit=None, offset=0, newest_first=False):
+    """Public questions, oldest first unless newest_first, each with its answers and who gave them."""
+    order = "desc" if newest_first else "asc"
+    sql = f"select * from questions where issue = ? order by number {order}"
+    params = [issue]
+    if limit is not None:
+        sql += " limit ? offset ?"
+        params += [limit, offset]
+    result = [_public("questions", row) for row in db.query(sql, params)]
     answers = db.query(
         "select q.number, a.text, a.created_at, u.display_name, u.organisation from answers a "
         "join questions q on q.id = a.question_id join users u on u.id = a.user_id "
@@ -184,7 +193,9 @@ def questions(db, issue):
     for q in result:
         q["answers"] = []
     for a in answers:
-        by_number[a.pop("number")]["answers"].append(a)
+        question = by_number.get(a.pop("number"))
+        if question is not None:  # not on this page
+            question["answers"].append(a)
     return result
 
 

@@ -33,33 +33,11 @@ def euro(amount):
     return "€ " + f"{int(amount):,}".replace(",", ".")
 
 
-def relation_label(key):
-    return RELATIONS.get(key, key)
-
-
-def phase_label(key):
-    return PHASES.get(key, key)
-
-
-def channel_label(key):
-    return CHANNELS.get(key, key)
-
-
 OBJECTION_STATUS = {
     "open": "open, de afspraak kan zo niet in het plan",
     "withdrawn": "ingetrokken",
     "resolved": "opgelost",
 }
-
-
-def objection_status(key):
-    return OBJECTION_STATUS.get(key, key)
-
-
-def agreement_status(key):
-    return AGREEMENT_STATUSES.get(key, key)
-
-
 DECISIONS = {
     "uitvoeren": "de gemeente voert het uit",
     "financieren": "de gemeente betaalt het",
@@ -68,19 +46,20 @@ DECISIONS = {
 }
 
 
-def decision_label(key):
-    return DECISIONS.get(key, key)
+def labels(mapping):
+    """A filter that shows the Dutch label of a stored key (the key itself when unknown)."""
+    return lambda key: mapping.get(key, key)
 
 
 FILTERS = {
-    "decision_label": decision_label,
-    "agreement_status": agreement_status,
-    "objection_status": objection_status,
     "datum": datum,
     "euro": euro,
-    "relation_label": relation_label,
-    "phase_label": phase_label,
-    "channel_label": channel_label,
+    "relation_label": labels(RELATIONS),
+    "phase_label": labels(PHASES),
+    "channel_label": labels(CHANNELS),
+    "objection_status": labels(OBJECTION_STATUS),
+    "agreement_status": labels(AGREEMENT_STATUSES),
+    "decision_label": labels(DECISIONS),
 }
 
 GLOBALS = {"RELATIONS": RELATIONS}

@@ -146,3 +146,17 @@ def test_poster_has_the_question_and_a_qr_code_to_the_kwestie(settings):
     svg = urllib.parse.unquote(html.unescape(uri.group(1)).split(",", 1)[1])
     assert svg.startswith("<svg") and "path" in svg
     assert "@page { size: A4" in page
+
+
+def test_questions_are_paginated_too(settings, db):
+    settings["SAMENPLAN_IDEAS_PER_PAGE"] = 2
+    settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"] = 2
+    for n in range(5):
+        store.add_question(db, AZC, text=f"Vraag nummer {n}")
+    build(settings)
+    kwestie = text(read(settings, f"kwesties/{AZC}/index.html"))
+    assert "Vraag nummer 4" in kwestie and "Vraag nummer 0" not in kwestie
+    assert "Bekijk alle 5 vragen" in kwestie
+    assert "Vraag nummer 0" in read(settings, f"kwesties/{AZC}/vragen/index.html")
+    assert "Vraag nummer 4" in read(settings, f"kwesties/{AZC}/vragen/3/index.html")
+    assert not (Path(settings["OUTPUT_PATH"]) / "kwesties" / AZC / "vragen" / "4").exists()

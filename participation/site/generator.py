@@ -108,8 +108,6 @@ class KwestieGenerator(Generator):
         settings = self.settings
         folder = Path("kwesties") / issue.slug
         count = store.idea_count(db, issue.slug)
-        per_page = settings["SAMENPLAN_IDEAS_PER_PAGE"]
-        idea_pages = max(1, math.ceil(count / per_page))
         circle = store.circle(db, issue.slug)
         versions, plan_error = self.plan_versions(db, issue)
         round_ = consent.current_round(db, issue.slug)
@@ -120,10 +118,10 @@ class KwestieGenerator(Generator):
             circle=circle,
             circle_size=sum(circle.values()),
             idea_count=count,
-            ideas=store.ideas(
-                db, issue.slug, limit=settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"], newest_first=True
-            ),
-            questions=store.questions(db, issue.slug),
+            ideas=store.ideas(db, issue.slug, limit=settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"], newest_first=True),
+            question_count=store.question_count(db, issue.slug),
+            questions=store.questions(db, issue.slug, limit=settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"],
+                                      newest_first=True),
             agreements=[a for a in store.agreements(db, issue.slug) if a["status"] == "concept"],
             current_plan=versions[-1] if versions else None,
             consent_round=round_,
@@ -144,18 +142,24 @@ class KwestieGenerator(Generator):
                                     qr=poster.qr_data_uri(join_url)))
         rendered.append(self.render(folder / "verslag" / "index.html", "verslag", issue=issue,
                                     report=council.report(db, issue, versions, changes), today=self.today))
-        for page in range(1, idea_pages + 1):
-            rendered.append(self.render(
-                folder / "ideeen" / (str(page) if page > 1 else "") / "index.html",
-                "ideeen",
-                issue=issue,
-                idea_count=count,
-                ideas=store.ideas(db, issue.slug, limit=per_page, offset=(page - 1) * per_page),
-                page=page,
-                page_count=idea_pages,
-            ))
-        self._remove_pages(folder / "ideeen", idea_pages)
+        rendered += self.write_list_pages(db, issue, "ideeen", store.idea_count, store.ideas)
+        rendered += self.write_list_pages(db, issue, "vragen", store.question_count, store.questions)
         rendered += self.write_plan(issue, versions, plan_error)
+        return rendered
+
+    def write_list_pages(self, db, issue, name, count_rows, rows):
+        """/kwesties/<slug>/<name>/, /2/, …: every idea (or question), oldest first, a page at a time."""
+        folder = Path("kwesties") / issue.slug / name
+        per_page = self.settings["SAMENPLAN_IDEAS_PER_PAGE"]
+        count = count_rows(db, issue.slug)
+        pages = max(1, math.ceil(count / per_page))
+        rendered = [
+            self.render(folder / (str(page) if page > 1 else "") / "index.html", name, issue=issue, count=count,
+                        items=rows(db, issue.slug, limit=per_page, offset=(page - 1) * per_page),
+                        page=page, page_count=pages)
+            for page in range(1, pages + 1)
+        ]
+        self._remove_pages(folder, pages)
         return rendered
 
     def plan_versions(self, db, issue):

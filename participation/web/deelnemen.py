@@ -230,47 +230,43 @@ def objection(slug):
     return stored(issue, f"B{number}", "bedankt-bezwaar")
 
 
-@bp.post("/<slug>/instemmen")
-def give_consent(slug):
-    """'Ik kan ermee leven': the member's explicit consent in the open round."""
-    issue = find_issue(slug, OBJECTION_PHASES, "Instemmen")
+def member_action(slug, what, fragment, action):
+    """A POST from a member's personal page: check the link, do `action`, back to the page.
+
+    action(db, issue, member) raises ConsentError (shown as 409) when the rules say no.
+    """
+    issue = find_issue(slug, OBJECTION_PHASES, what)
     token = request.form.get("token")
     member = member_from_token(issue, token)
     if member is None:
         return error_response(403, NOT_A_MEMBER)
     try:
-        consent.respond(get_db(), issue.slug, member["id"], "consent")
+        action(get_db(), issue, member)
     except consent.ConsentError as error:
         return error_response(409, str(error))
     notify_rebuild()
-    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + "#ronde", 303)
+    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + fragment, 303)
+
+
+@bp.post("/<slug>/instemmen")
+def give_consent(slug):
+    """'Ik kan ermee leven': the member's explicit consent in the open round."""
+    return member_action(slug, "Instemmen", "#ronde",
+                         lambda db, issue, member: consent.respond(db, issue.slug, member["id"], "consent"))
 
 
 @bp.post("/<slug>/bezwaar/<int:number>/akkoord")
 def accept_amendment(slug, number):
     """The objector accepts the amended agreement with their own link: the objection is resolved."""
-    issue = find_issue(slug, OBJECTION_PHASES, "Een aanpassing accepteren")
-    token = request.form.get("token")
-    member = member_from_token(issue, token)
-    if member is None:
-        return error_response(403, NOT_A_MEMBER)
-    try:
-        consent.accept_amendment(get_db(), issue.slug, number, member_id=member["id"],
-                                 note="De indiener gaat akkoord met de aangepaste afspraak.")
-    except consent.ConsentError as error:
-        return error_response(409, str(error))
-    notify_rebuild()
-    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + "#bezwaren", 303)
+    return member_action(slug, "Een aanpassing accepteren", "#bezwaren", lambda db, issue, member: (
+        consent.accept_amendment(db, issue.slug, number, member_id=member["id"],
+                                 note="De indiener gaat akkoord met de aangepaste afspraak.")))
 
 
 @bp.post("/<slug>/bezwaar/<int:number>/intrekken")
 def withdraw(slug, number):
-    issue = find_issue(slug, OBJECTION_PHASES, "Een bezwaar intrekken")
-    token = request.form.get("token")
-    member = member_from_token(issue, token)
-    if member is None:
-        return error_response(403, NOT_A_MEMBER)
-    if not store.withdraw_objection(get_db(), issue.slug, number, member["id"]):
-        return error_response(409, f"B{number} is niet jouw open bezwaar. Misschien heb je het al ingetrokken.")
-    notify_rebuild()
-    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + "#bezwaren", 303)
+    def action(db, issue, member):
+        if not store.withdraw_objection(db, issue.slug, number, member["id"]):
+            raise consent.ConsentError(f"B{number} is niet jouw open bezwaar. Misschien heb je het al ingetrokken.")
+
+    return member_action(slug, "Een bezwaar intrekken", "#bezwaren", action)

@@ -21,6 +21,7 @@ PAGES = [
     ("kwestie closed", "kwestie", "/kwesties/kwestie-closed/", False),
     ("kwestie after an idea", "kwestie", f"/kwesties/{AZC}/#bedankt-idee", False),
     ("all ideas", "ideeen", f"/kwesties/{AZC}/ideeen/", False),
+    ("all questions", "vragen", f"/kwesties/{AZC}/vragen/", False),
     ("plan history", "plan", f"/kwesties/{FUND}/plan/", False),
     ("plan history, no plan yet", "plan", f"/kwesties/{AZC}/plan/", False),
     ("council overview", "besluiten", "/besluiten/", False),
