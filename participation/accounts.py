@@ -72,5 +72,7 @@ def list_users(db):
         "select id, username, display_name, organisation, role, created_at from users order by username"))
 
 
-def has_users(db):
-    return db.execute("select 1 from users limit 1").fetchone() is not None
+def has_users(db, role=None):
+    if role is None:
+        return db.execute("select 1 from users limit 1").fetchone() is not None
+    return db.execute("select 1 from users where role = ? limit 1", [role]).fetchone() is not None

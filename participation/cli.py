@@ -32,7 +32,8 @@ def serve(settings_file=None, host="127.0.0.1", port=8000, ready=None, demo=Fals
     """Build the whole site, then serve it, /deelnemen/ and /beheer/ in one process.
 
     Contributions trigger an incremental rebuild of their kwestie. With
-    demo=True a first coordinator account is made, so /beheer/ can be tried.
+    demo=True an empty database gets the demo's circles (demo.py) and a first
+    coordinator account, so /beheer/ can be tried.
     """
     from werkzeug.serving import make_server
 
@@ -41,6 +42,8 @@ def serve(settings_file=None, host="127.0.0.1", port=8000, ready=None, demo=Fals
     from .web import create_app
 
     settings = load_settings(settings_file)
+    if demo:
+        _demo_circle(settings)
     full_build(settings)
     rebuilder = Rebuilder(settings).start()
     app = create_app(settings=settings, serve_site=True, rebuilder=rebuilder)
@@ -62,6 +65,19 @@ def serve(settings_file=None, host="127.0.0.1", port=8000, ready=None, demo=Fals
         rebuilder.stop()
 
 
+def _demo_circle(settings):
+    """The demo's circles, ideas and questions, once, into an empty database."""
+    from . import db as database
+    from . import demo
+
+    db = database.connect(settings["SAMENPLAN_DATABASE"])
+    try:
+        if demo.seed(db, settings):
+            print("Demo: kringen, ideeën en vragen toegevoegd aan de lege database.", flush=True)
+    finally:
+        db.close()
+
+
 def _demo_account(settings):
     """Make the account `coordinator` when there is no account yet; returns its password."""
     from . import accounts, audit
@@ -70,7 +86,7 @@ def _demo_account(settings):
     db = database.connect(settings["SAMENPLAN_DATABASE"])
     try:
         with database.write(db):
-            if accounts.has_users(db):
+            if accounts.has_users(db, role="coordinator"):
                 return None
             password = secrets.token_urlsafe(9)
             accounts.create_user(db, "coordinator", password, "coordinator", "Coördinator (demo)")

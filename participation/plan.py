@@ -18,6 +18,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from .dutch import datum
+
 # libyaml where present: about 9x faster on large plans; same output.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -195,7 +197,7 @@ def describe(changes):
                 if field == "response":
                     lines.append(f"{agreement}: de gemeente reageerde: {_plain(new)}")
                 elif field == "review_at":
-                    lines.append(f"{agreement}: evaluatie op {new}.")
+                    lines.append(f"{agreement}: evaluatie op {datum(new) if new else 'geen datum'}.")
                 elif field == "status":
                     lines.append(f"{agreement}: status van ‘{STATUSES.get(old, old)}’ naar ‘{STATUSES.get(new, new)}’.")
                 elif field == "status_note":

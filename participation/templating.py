@@ -4,34 +4,10 @@ Both render the same templates from themes/samen/templates, so both get the
 same helpers: `add_to(env)` registers them on any Jinja environment.
 """
 
-import datetime
-from zoneinfo import ZoneInfo
-
+from .dutch import LOCAL_TIME, datum, euro  # noqa: F401 (LOCAL_TIME is used by importers)
 from .issues import PHASES
 from .plan import STATUSES as AGREEMENT_STATUSES
 from .store import CHANNELS, RELATIONS
-
-MONTHS = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
-
-
-def datum(value):
-    """A date (or stored ISO timestamp) in Dutch: 2 november 2026."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    if isinstance(value, datetime.datetime):
-        value = value.astimezone(LOCAL_TIME).date()
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def euro(amount):
-    """250000 -> € 250.000 (Dutch thousands separator)."""
-    return "€ " + f"{int(amount):,}".replace(",", ".")
-
 
 OBJECTION_STATUS = {
     "open": "open, de afspraak kan zo niet in het plan",

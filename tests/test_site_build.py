@@ -160,3 +160,17 @@ def test_questions_are_paginated_too(settings, db):
     assert "Vraag nummer 0" in read(settings, f"kwesties/{AZC}/vragen/index.html")
     assert "Vraag nummer 4" in read(settings, f"kwesties/{AZC}/vragen/3/index.html")
     assert not (Path(settings["OUTPUT_PATH"]) / "kwesties" / AZC / "vragen" / "4").exists()
+
+
+def test_demo_circle_fits_the_demo_plan(settings, db):
+    from participation import demo, plan
+
+    assert demo.seed(db, settings) is True
+    assert demo.seed(db, settings) is False  # only into an empty database
+    build(settings)
+    first = plan.verify(plan.plan_folder(settings, FUND))[0].data
+    assert sum(store.circle(db, FUND).values()) == first["circle"]["members"]
+    assert store.circle(db, FUND) == first["circle"]["relations"]
+    overview = text(read(settings, "besluiten/index.html"))
+    assert "Bezwaren opgelost of ingetrokken 1" in overview
+    assert "Informatie van een professional: Wijkagent Sanne de Boer" in text(read(settings, f"kwesties/{AZC}/index.html"))

@@ -1,0 +1,62 @@
+"""The demo's circle: people, ideas, questions and answers that fit the demo content.
+
+Run once by `./dev demo` (samenplan serve with demo=True) when the database has
+nobody in any circle yet, so the village fund's adopted plan has the circle,
+ideas and objection its plan files speak of. All names are made up.
+"""
+
+import secrets
+
+from . import accounts, consent, store
+from . import db as database
+
+FUND = "dorpsfonds-eemswierum"
+AZC = "azc-cafe-de-zwaan"
+
+FUND_CIRCLE = [("Jan", "buurtbewoner"), ("Hennie", "buurtbewoner"), ("Wiebe", "ondernemer"), ("Truus", "buurtbewoner"),
+               ("Alida", "buurtbewoner"), ("Kor", "ondernemer"), ("Sietske", "werkt-in-de-buurt"),
+               ("Bert", "buurtbewoner"), ("Aaltje", "buurtbewoner"), ("Roelf", "buurtbewoner"),
+               ("Mehmet", "nieuwkomer"), ("Ineke", "werkt-in-de-buurt"), ("Gerrit", "buurtbewoner"), ("Dina", "anders")]
+FUND_IDEAS = [("Het dak van dorpshuis De Wierde lekt", "Jan", "web"),
+              ("Een jeu-de-boulesbaan bij de kerk", "Truus", "papier"),
+              ("Een dorpsbusje voor ouderen", "Aaltje", "bijeenkomst"),
+              ("Een speeltuin voor de kinderen", "Sietske", "web"),
+              ("Bankjes langs het Wierpad", "Gerrit", "deur")]
+AZC_CIRCLE = [("Marloes", "buurtbewoner"), ("Henk", "ondernemer"), ("Samira", "buurtbewoner"),
+              ("Yonas", "nieuwkomer"), ("Peter", "werkt-in-de-buurt")]
+AZC_IDEAS = [("Elke zaterdag koffie in het café, samen met nieuwe bewoners", "Henk"),
+             ("Taalmaatjes: buren die een uur per week Nederlands oefenen", "Samira"),
+             ("Een buurtapp waarin iedereen kan zeggen wat er speelt", "")]
+
+
+def seed(db, settings):
+    """Fill an empty database with the demo's circles; returns False when there was data already."""
+    if db.execute("select count(*) from members").fetchone()[0]:
+        return False
+    professional = accounts.create_user(db, "wijkagent-demo", secrets.token_urlsafe(12), "professional",
+                                        "Wijkagent Sanne de Boer", "Politie Aalvliet")
+    fund = [store.add_member(db, FUND, name=n, relation=r) for n, r in FUND_CIRCLE]
+    for title, name, channel in FUND_IDEAS:
+        store.add_idea(db, FUND, title=title, author_name=name, channel=channel)
+    for n, (what, cost) in enumerate([("Nieuw dak voor dorpshuis De Wierde", 95000),
+                                      ("Jeu-de-boulesbaan en drie bankjes bij de kerk", 18500),
+                                      ("Dorpsbusje voor ouderen, drie jaar lang", 60000),
+                                      ("Speeltuin achter OBS De Terp, niet aan de Hoofdweg", 65000)], 1):
+        store.add_agreement(db, FUND, what=what, cost=cost, from_ideas=[n])
+    store.add_objection(db, FUND, agreement_number=4, member_id=fund[9], author_name="Roelf",
+                        reason="Niet aan de Hoofdweg: daar rijden de vrachtwagens van de suikerfabriek.")
+    consent.accept_amendment(db, FUND, 1, member_id=fund[9], note="Verplaatst naar het veld achter de school.")
+    store.add_objection(db, FUND, agreement_number=3, member_id=fund[10], author_name="Mehmet", kind="concern",
+                        reason="Wie rijdt er als de vrijwilligers stoppen?")
+    with database.write(db):
+        db.execute("update agreements set status = 'adopted' where issue = ?", [FUND])
+    for name, relation in AZC_CIRCLE:
+        store.add_member(db, AZC, name=name, relation=relation)
+    for title, name in AZC_IDEAS:
+        store.add_idea(db, AZC, title=title, author_name=name)
+    store.add_question(db, AZC, text="Komen er gezinnen met kinderen of vooral alleenstaanden?", author_name="Marloes")
+    store.add_question(db, AZC, text="Wie kan ik bellen als er 's nachts iets is?", author_name="Henk", channel="deur")
+    store.add_answer(db, AZC, 2, user_id=professional,
+                     text="Bel bij spoed 112. Voor andere zaken kun je de wijkagent bellen via het algemene nummer van de politie, of mij "
+                          "aanspreken op het spreekuur in het buurthuis op dinsdag.")
+    return True
