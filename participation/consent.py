@@ -63,12 +63,15 @@ def write_version(db, settings, slug, data):
     return version
 
 
-def propose_agreement(db, settings, slug, *, what, who="", when_text="", cost=None, from_ideas=()):
-    """A concept agreement; numbers continue after those in the adopted plan files."""
+def propose_agreement(db, settings, slug, *, what, who="", when_text="", cost=None, from_ideas=(), information=()):
+    """A concept agreement; numbers continue after those in the adopted plan files.
+
+    information: numbers of questions whose professional answers inform it (shown as
+    information, never counted as consent or objection)."""
     latest = latest_version(settings, slug, db)
     used = max((int(a["id"][1:]) for a in latest.data["agreements"]), default=0) if latest else 0
     return store.add_agreement(db, slug, what=what, who=who, when_text=when_text, cost=cost,
-                               from_ideas=from_ideas, after=used)
+                               from_ideas=from_ideas, information=information, after=used)
 
 
 def amend_agreement(db, slug, number, **fields):
@@ -242,6 +245,7 @@ def draft_version(db, settings, issue, round_, *, adopted_at, meeting=None, now=
             "who": [w.strip() for w in (a["who"] or "").split(",") if w.strip()],
             "when": a["when_text"] or None, "cost": a["cost"],
             "from_ideas": [f"I{n}" for n in a["from_ideas"]],
+            "information": [f"V{n}" for n in a["information"]],
             "objections": [{"id": o["id"], "reason": o["reason"],
                             "resolution": "withdrawn" if o["status"] == "withdrawn" else "amended",
                             "note": o["resolution_note"]} for o in resolved],

@@ -71,6 +71,7 @@ SCHEMA = {
             "when_text": str,
             "cost": int,
             "from_ideas": str,  # JSON list of idea numbers
+            "information": str,  # JSON list of question numbers whose answers inform it
             "status": str,  # concept, planned, in_progress, done, stopped
             "created_at": str,
             "updated_at": str,

@@ -55,7 +55,8 @@ def public_state(db, issue, versions=(), siteurl=""):
         ],
         "agreements": [
             {"id": a["code"], "what": a["what"], "who": a["who"], "when": a["when_text"], "cost": a["cost"],
-             "from_ideas": [f"I{n}" for n in a["from_ideas"]], "status": a["status"]}
+             "from_ideas": [f"I{n}" for n in a["from_ideas"]], "information": [f"V{n}" for n in a["information"]],
+             "status": a["status"]}
             for a in store.agreements(db, issue.slug)
         ],
         "objections": [

@@ -160,9 +160,9 @@ def write_version(folder, data):
 
 ORDER = ["issue", "version", "previous", "adopted_at", "kind", "adopted_at_meeting", "circle",
          "consent_round", "agreements", "budget"]
-AGREEMENT_ORDER = ["id", "what", "who", "when", "cost", "from_ideas", "objections", "concerns", "review_at",
+AGREEMENT_ORDER = ["id", "what", "who", "when", "cost", "from_ideas", "information", "objections", "concerns", "review_at",
                    "response", "status", "status_notes"]
-FIELDS = ["what", "who", "when", "cost", "from_ideas", "review_at", "response", "status"]
+FIELDS = ["what", "who", "when", "cost", "from_ideas", "information", "review_at", "response", "status"]
 
 
 def diff(old, new):
@@ -184,7 +184,7 @@ def diff(old, new):
 
 def describe(changes):
     """The changes in plain Dutch, one sentence each, for residents and the council."""
-    labels = {"what": "wat", "who": "wie", "when": "wanneer", "cost": "kosten", "from_ideas": "uit ideeën",
+    labels = {"what": "wat", "who": "wie", "when": "wanneer", "cost": "kosten", "from_ideas": "uit ideeën", "information": "informatie",
               "review_at": "evaluatiemoment", "response": "reactie gemeente", "status": "status"}
     lines = []
     for kind, agreement, fields in changes:

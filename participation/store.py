@@ -203,15 +203,16 @@ def questions(db, issue, *, limit=None, offset=0, newest_first=False):
 
 
 def agreements(db, issue):
-    """Agreements of a kwestie, in order, with `from_ideas` as a list."""
+    """Agreements of a kwestie, in order, with `from_ideas` and `information` as lists of numbers."""
     rows = list(db.query("select * from agreements where issue = ? order by number", [issue]))
     for row in rows:
         row["from_ideas"] = json.loads(row["from_ideas"] or "[]")
+        row["information"] = json.loads(row["information"] or "[]")
         row["code"] = f"A{row['number']}"
     return rows
 
 
-def add_agreement(db, issue, *, what, who="", when_text="", cost=None, from_ideas=(), after=0):
+def add_agreement(db, issue, *, what, who="", when_text="", cost=None, from_ideas=(), information=(), after=0):
     """Propose an agreement for the concept plan; returns its number (1 for A1).
 
     `after`: the highest number already used elsewhere (in adopted plan files).
@@ -223,7 +224,8 @@ def add_agreement(db, issue, *, what, who="", when_text="", cost=None, from_idea
         now = database.now()
         db["agreements"].insert({
             "issue": issue, "number": number, "what": what, "who": who, "when_text": when_text,
-            "cost": cost, "from_ideas": json.dumps(list(from_ideas)), "status": "concept",
+            "cost": cost, "from_ideas": json.dumps(list(from_ideas)), "information": json.dumps(list(information)),
+            "status": "concept",
             "created_at": now, "updated_at": now,
         })
         _mark_changed(db, issue)

@@ -202,3 +202,21 @@ def test_only_members_answer_and_one_round_at_a_time(settings, db, round_setup):
         consent.respond(db, SLUG, outsider, "consent")
     with pytest.raises(consent.ConsentError, match="al een ronde"):
         consent.open_round(db, SLUG, [1], next_week())
+
+
+def test_professional_information_is_linked_not_counted(settings, db):
+    from participation.build import build
+
+    issue = make_issue(settings)
+    people = members(db, 2)
+    store.add_question(db, SLUG, text="Mag er een bankje op de stoep?")
+    a1 = consent.propose_agreement(db, settings, SLUG, what="Bankje voor de bakker", information=[1])
+    consent.open_round(db, SLUG, [a1], next_week())
+    for person in people:
+        consent.respond(db, SLUG, person, "consent")
+    version = consent.adopt(db, settings, issue)
+    assert version.data["agreements"][0]["information"] == ["V1"]
+    assert version.data["consent_round"]["consented"] == 2  # members only; answers are not votes
+    build(settings)
+    page = (Path(settings["OUTPUT_PATH"]) / "kwesties" / SLUG / "index.html").read_text()
+    assert f'href="/kwesties/{SLUG}/vragen/#V1">V1</a>' in page
