@@ -13,7 +13,9 @@ Folders by job:
   phases.py     the phase guard, and rewriting a kwestie's Phase line
   moderation.py what the coordinator sees: contributions including hidden ones
   beheer_forms.py  validation of the /beheer/ forms
-  web/          the Flask app: /deelnemen/, /beheer/ and serving output/ in the demo
+  concept_plan.py  the plan page's extras: who answered what in a round, an agreement's ideas
+  web/          the Flask app: /deelnemen/, /beheer/ (beheer_plan.py: consent and the plan)
+                and serving output/ in the demo
   cli.py        the `samenplan` command
 """
 

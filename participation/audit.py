@@ -19,6 +19,15 @@ ACTIONS = {
     "enter_question": "vraag ingevoerd (namens iemand)",
     "answer": "vraag beantwoord",
     "create_user": "account gemaakt",
+    "propose_agreement": "afspraak voorgesteld",
+    "amend_agreement": "afspraak aangepast",
+    "open_round": "ronde geopend",
+    "respond": "antwoord in de ronde ingevoerd (namens iemand)",
+    "accept_amendment": "bezwaar opgelost (namens de indiener)",
+    "leave_out": "afspraak weggelaten uit de ronde",
+    "adopt": "plan aangenomen",
+    "status_update": "status van een afspraak bijgewerkt",
+    "response": "reactie van de gemeente vastgelegd",
 }
 SYSTEM = "systeem"  # the username for actions from the command line
 

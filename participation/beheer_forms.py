@@ -2,12 +2,18 @@
 
 Same shape as forms.py (values, errors), whose resident checks we reuse for
 contributions entered on someone's behalf; this adds the channel they came in by.
+At the end: the plan's forms (agreements, the consent round, adoption, follow-up).
 """
+
+import datetime
+import re
 
 from . import accounts, forms
 from .forms import NAME_MAX, TEXT_MAX, clean
 from .issues import PHASES
+from .plan import STATUSES
 from .store import CHANNELS, KINDS
+from .templating import DECISIONS
 
 QUESTION_MAX = 2000
 REASON_MAX = 500
@@ -135,3 +141,171 @@ def validate_user(form):
     elif password != again:
         errors["password_again"] = "Wachtwoord nog een keer: dit is niet hetzelfde wachtwoord"
     return values, password, errors
+
+
+# The plan: agreements, the consent round, adoption and follow-up -------------------
+
+WHAT_MAX = 300
+WHO_MAX = 300
+WHEN_MAX = 100
+MEETING_MAX = 200
+NOTE_MAX = 1000
+# A member's answer in a consent round, entered by the coordinator at a meeting.
+ROUND_ANSWERS = {
+    "consent": "Ik kan ermee leven (instemming)",
+    "concern": "Zorg: wordt opgeschreven, houdt het plan niet tegen",
+    "objection": "Bezwaar: de afspraak kan zo niet in het plan",
+}
+DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+def parse_date(text):
+    """'2027-01-14' (a date field) or '14-1-2027' (typed) -> a date; None if not a date."""
+    text = clean(text)
+    try:
+        if DATE_DMY.match(text):
+            day, month, year = (int(part) for part in DATE_DMY.match(text).groups())
+            return datetime.date(year, month, day)
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            return datetime.date.fromisoformat(text)
+    except ValueError:
+        pass
+    return None
+
+
+def _checked(form, name):
+    """The numbers of the ticked boxes `name`; None when one of them is not a number."""
+    numbers = []
+    for raw in form.getlist(name):
+        raw = clean(raw).upper().lstrip("AI")
+        if not raw.isdigit() or len(raw) > 9:
+            return None
+        numbers.append(int(raw))
+    return sorted(set(numbers))
+
+
+def _text(values, errors, name, label, maximum, required=None):
+    """Check one text field already in values: required (with that message) and not too long."""
+    if not values[name]:
+        if required:
+            errors[name] = f"{label}: {required}"
+    elif len(values[name]) > maximum:
+        errors[name] = f"{label}: maximaal {maximum} tekens (nu {len(values[name])})"
+
+
+def validate_agreement(form, idea_numbers):
+    """A concept agreement: what (required), who (comma-separated), when, cost in euros, ideas."""
+    values = {
+        "what": clean(form.get("what")),
+        "who": ", ".join(part.strip() for part in clean(form.get("who")).split(",") if part.strip()),
+        "when": clean(form.get("when")),
+        "cost": clean(form.get("cost")),
+    }
+    errors = {}
+    _text(values, errors, "what", "Wat", WHAT_MAX, "schrijf op wat er gaat gebeuren")
+    _text(values, errors, "who", "Wie", WHO_MAX)
+    _text(values, errors, "when", "Wanneer", WHEN_MAX)
+    if values["cost"]:
+        cost = forms.parse_euros(values["cost"])
+        if cost is None or cost > forms.COST_MAX:
+            errors["cost"] = "Kosten: vul een bedrag in hele euro’s in, bijvoorbeeld 1200"
+        else:
+            values["cost"] = cost
+    else:
+        values["cost"] = None
+    ideas = _checked(form, "from_ideas")
+    if ideas is None or set(ideas) - set(idea_numbers):
+        errors["from_ideas"] = "Uit welke ideeën: kies alleen ideeën van deze kwestie"
+        ideas = [n for n in (ideas or []) if n in idea_numbers]
+    values["from_ideas"] = ideas
+    return values, errors
+
+
+def validate_round(form, concept_numbers, today):
+    """Which concept agreements go into the round, and its last day (after today)."""
+    numbers = _checked(form, "agreements")
+    raw = clean(form.get("ends"))
+    values = {"agreements": [n for n in numbers or [] if n in concept_numbers], "ends": raw}
+    errors = {}
+    if not numbers or set(numbers) - set(concept_numbers):
+        errors["agreements"] = "Afspraken: kies een of meer afspraken uit het concept-plan"
+    ends = parse_date(raw)
+    if not raw:
+        errors["ends"] = "Laatste dag: kies tot wanneer mensen kunnen antwoorden"
+    elif ends is None:
+        errors["ends"] = "Laatste dag: dit is geen datum. Schrijf het zo: 14-01-2027"
+    elif ends <= today:
+        errors["ends"] = "Laatste dag: kies een dag na vandaag"
+    else:
+        values["ends"] = ends
+    return values, errors
+
+
+def validate_round_answer(form, member_ids, round_numbers):
+    """A member's answer given at a meeting: consent, or a concern or objection with agreement and reason."""
+    values = {
+        "member": clean(form.get("member")),
+        "answer": clean(form.get("answer")),
+        "agreement": clean(form.get("agreement")).upper().removeprefix("A"),
+        "reason": clean(form.get("reason"), multiline=True),
+    }
+    errors = {}
+    if values["member"].isdigit() and len(values["member"]) < 10 and int(values["member"]) in member_ids:
+        values["member"] = int(values["member"])
+    else:
+        errors["member"] = "Wie: kies iemand uit de kring"
+    if values["answer"] not in ROUND_ANSWERS:
+        errors["answer"] = "Antwoord: kies instemming, zorg of bezwaar"
+    elif values["answer"] == "consent":
+        values["agreement"], values["reason"] = None, ""
+    else:
+        if values["agreement"].isdigit() and len(values["agreement"]) < 10 \
+                and int(values["agreement"]) in round_numbers:
+            values["agreement"] = int(values["agreement"])
+        else:
+            errors["agreement"] = "Over welke afspraak: kies de afspraak waar de zorg of het bezwaar over gaat"
+        _text(values, errors, "reason", "Reden", TEXT_MAX, "schrijf de reden op zoals de persoon die gaf")
+    return values, errors
+
+
+def validate_resolution(form):
+    """The note when an objector accepts an amended agreement at a meeting."""
+    values = {"note": clean(form.get("note"), multiline=True)}
+    errors = {}
+    _text(values, errors, "note", "Wat is er afgesproken", NOTE_MAX,
+          "schrijf op met welke aanpassing de indiener akkoord ging")
+    return values, errors
+
+
+def validate_adoption(form):
+    values = {"meeting": clean(form.get("meeting"))}
+    errors = {}
+    _text(values, errors, "meeting", "Waar is het besloten", MEETING_MAX)
+    return values, errors
+
+
+def validate_status(form):
+    """A follow-up status of an adopted agreement, with a note for the council and residents."""
+    values = {"status": clean(form.get("status")), "note": clean(form.get("note"), multiline=True)}
+    errors = {}
+    if values["status"] not in STATUSES:
+        errors["status"] = "Status: kies gepland, bezig, klaar of gestopt"
+    _text(values, errors, "note", "Toelichting", NOTE_MAX, "schrijf op wat er is gebeurd")
+    return values, errors
+
+
+def validate_municipality_response(form):
+    """The municipality's reasoned response to one adopted agreement, with an optional review date."""
+    values = {"decision": clean(form.get("decision")), "text": clean(form.get("text"), multiline=True),
+              "review_at": clean(form.get("review_at"))}
+    errors = {}
+    if values["decision"] not in DECISIONS:
+        errors["decision"] = "Besluit van de gemeente: kies een besluit"
+    _text(values, errors, "text", "Reden", TEXT_MAX, "schrijf op waarom de gemeente dit besluit")
+    if values["review_at"]:
+        review = parse_date(values["review_at"])
+        if review is None:
+            errors["review_at"] = "Evaluatiemoment: dit is geen datum. Schrijf het zo: 01-06-2027"
+        else:
+            values["review_at"] = review
+    return values, errors

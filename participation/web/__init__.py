@@ -16,7 +16,7 @@ from ..issues import IssueLookup
 from ..keys import secret_key
 from ..settings import load_settings
 from .. import templating
-from . import beheer, csrf, db, deelnemen, errors, static_site
+from . import beheer, beheer_plan, csrf, db, deelnemen, errors, static_site
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -59,6 +59,7 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
     csrf.init_app(app)
     app.register_blueprint(deelnemen.bp)
     app.register_blueprint(beheer.bp)
+    app.register_blueprint(beheer_plan.bp)
     if serve_site:
         app.register_blueprint(static_site.make_blueprint(settings["OUTPUT_PATH"]))
     return app

@@ -213,19 +213,29 @@ def change_phase(slug):
     values, errors = beheer_forms.validate_phase(request.form, phases.TRANSITIONS[issue.phase])
     if errors:
         return render_kwestie(issue, 400, form="fase", values=values, errors=errors)
-    db = get_db()
     target = values["phase"]
-    refused = phases.check_transition(
-        issue, target, circle_size=sum(store.circle(db, issue.slug).values()), today=phases.today(),
-        has_plan_versions=phases.has_plan_versions(settings(), issue.slug))
+    refused = phase_refusals(issue, target)
     if refused:
         return render_kwestie(issue, 409, form="fase", values=values, refused=refused)
+    move_phase(issue, target)
+    return done(f"De fase is nu ‘{phases.PHASES[target]}’.", slug=issue.slug, anchor="fase")
+
+
+def phase_refusals(issue, target):
+    """Why the kwestie may not move to `target` now (phases.check_transition); empty when it may."""
+    return phases.check_transition(
+        issue, target, circle_size=sum(store.circle(get_db(), issue.slug).values()), today=phases.today(),
+        has_plan_versions=phases.has_plan_versions(settings(), issue.slug))
+
+
+def move_phase(issue, target):
+    """Rewrite the kwestie's phase, with its log entry. Call phase_refusals first."""
+    db = get_db()
     # The entry and the rebuild request commit only if the file was rewritten.
     with database.write(db):
         audit.record(db, g.user, "phase", issue.slug, f"{issue.phase} → {target}")
         phases.set_phase(settings(), issue, target)
         store.mark_changed(db, issue.slug)
-    return done(f"De fase is nu ‘{phases.PHASES[target]}’.", slug=issue.slug, anchor="fase")
 
 
 # On someone's behalf ----------------------------------------------------------

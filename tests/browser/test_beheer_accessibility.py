@@ -13,6 +13,11 @@ PASSWORD = "een-lang-wachtwoord"
 # A kwestie of its own, so these tests change nothing the other browser tests look at.
 # Its circle can never be big enough, so a phase change is always refused.
 SLUG = "beheer-voorbeeld"
+# Two kwesties for the plan pages: one kept in a round with an open objection,
+# one taken through to an adopted plan. kwestie-proposing (shared with the other
+# browser tests) is only looked at, never changed.
+ROUND_SLUG = "beheer-ronde"
+ADOPTED_SLUG = "beheer-aangenomen"
 
 # Every /beheer/ page type, as (name, template, address). Some are reached by
 # an action in the browser first (ACTIONS below).
@@ -26,6 +31,12 @@ BEHEER_PAGES = [
     ("answer form", "beheer/vraag", f"/beheer/{SLUG}/vraag/1"),
     ("accounts", "beheer/gebruikers", "/beheer/gebruikers"),
     ("audit log", "beheer/logboek", "/beheer/logboek"),
+    ("plan with a concept plan", "beheer/plan", f"/beheer/{ROUND_SLUG}/plan/"),
+    ("plan with errors in a form", "beheer/plan", f"/beheer/{ROUND_SLUG}/plan/"),
+    ("plan during a round", "beheer/plan", f"/beheer/{ROUND_SLUG}/plan/"),
+    ("plan after a refused adoption", "beheer/plan", f"/beheer/{ROUND_SLUG}/plan/"),
+    ("plan with an adopted plan", "beheer/plan", f"/beheer/{ADOPTED_SLUG}/plan/"),
+    ("plan with objections from residents", "beheer/plan", "/beheer/kwestie-proposing/plan/"),
 ]
 
 
@@ -50,10 +61,63 @@ def send_empty_login(page):
     assert page.locator(".error-summary").count() == 1
 
 
+def send_empty_agreement(page):
+    submit(page, "form[action$='/plan/afspraak']")
+    assert page.locator(".error-summary").count() == 1
+
+
+def open_a_round(page):
+    """Open a round on A1 and A2 through the form, unless one is open already."""
+    if page.locator("form[action$='/plan/ronde']").count():
+        page.check("#ronde-agreements")
+        page.check("#ronde-agreements-2")
+        page.fill("#ronde-ends", "2999-12-31")
+        submit(page, "form[action$='/plan/ronde']")
+    assert page.locator("form[action$='/plan/aannemen']").count() == 1
+
+
+def answer_on_behalf(page, answer, reason=""):
+    page.select_option("#antwoord-member", index=1)
+    page.check(f"#antwoord-answer-{answer}" if answer != "consent" else "#antwoord-answer")
+    if reason:
+        page.select_option("#antwoord-agreement", index=2)
+        page.fill("#antwoord-reason", reason)
+    submit(page, "form[action$='/plan/antwoord']")
+
+
+def object_during_a_round(page):
+    open_a_round(page)
+    answer_on_behalf(page, "objection", "Niet iedereen heeft een telefoon.")
+    assert page.locator(".notice").count() == 1 and page.locator("#blokkades").count() == 1
+
+
+def refuse_adoption(page):
+    open_a_round(page)
+    submit(page, "form[action$='/plan/aannemen']")
+    assert page.locator("#geweigerd").count() == 1
+
+
+def adopt_a_plan(page):
+    """Round, everyone consents (one member), adopt: the page then shows the adopted plan."""
+    if page.locator("form[action$='/plan/ronde']").count():
+        page.check("#ronde-agreements")
+        page.fill("#ronde-ends", "2999-12-31")
+        submit(page, "form[action$='/plan/ronde']")
+    if page.locator("form[action$='/plan/aannemen']").count():
+        answer_on_behalf(page, "consent")
+        page.fill("#aannemen-meeting", "Buurtavond")
+        submit(page, "form[action$='/plan/aannemen']")
+    assert page.locator("#plan-A1").count() == 1
+
+
 ACTIONS = {
     "login with errors": send_empty_login,
     "kwestie after a refused phase change": refuse_phase_change,
     "kwestie with errors in a form": send_empty_idea,
+    "plan with errors in a form": send_empty_agreement,
+    "plan during a round": object_during_a_round,
+    "plan after a refused adoption": refuse_adoption,
+    "plan with an adopted plan": adopt_a_plan,
 }
 
 
@@ -72,6 +136,15 @@ def beheer_data(site):
         store.add_idea(db, SLUG, title="Iets met een naam", channel="papier")
         store.set_hidden(db, "ideas", SLUG, 2, reason="Er stond een naam in.")
         store.add_question(db, SLUG, text="Hoeveel mensen komen er?", channel="bijeenkomst")
+        for slug, people in ((ROUND_SLUG, ("Ans", "Bram")), (ADOPTED_SLUG, ("Cor",))):
+            write_issue(site.env["SAMENPLAN_CONTENT"], slug, phase="proposing", title=f"Plan voor {slug}",
+                        constraints="Alles volgens de wet.", budget="10000")
+            for name in people:
+                store.add_member(db, slug, name=name, relation="buurtbewoner")
+            store.add_idea(db, slug, title="Koffie op zaterdag", cost=300)
+            store.add_idea(db, slug, title="Een buurtapp")
+            store.add_agreement(db, slug, what="Elke zaterdag koffie in het buurthuis", cost=1200, from_ideas=[1])
+            store.add_agreement(db, slug, what="Een buurtapp voor iedereen", from_ideas=[2])
     finally:
         db.close()
 
