@@ -24,6 +24,7 @@ ACTIONS = {
     "open_round": "ronde geopend",
     "respond": "antwoord in de ronde ingevoerd (namens iemand)",
     "accept_amendment": "bezwaar opgelost (namens de indiener)",
+    "withdraw": "bezwaar ingetrokken (namens de indiener)",
     "leave_out": "afspraak weggelaten uit de ronde",
     "adopt": "plan aangenomen",
     "status_update": "status van een afspraak bijgewerkt",

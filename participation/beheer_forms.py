@@ -177,7 +177,7 @@ def _checked(form, name):
     """The numbers of the ticked boxes `name`; None when one of them is not a number."""
     numbers = []
     for raw in form.getlist(name):
-        raw = clean(raw).upper().lstrip("AI")
+        raw = clean(raw).upper().lstrip("AIV")
         if not raw.isdigit() or len(raw) > 9:
             return None
         numbers.append(int(raw))
@@ -193,8 +193,9 @@ def _text(values, errors, name, label, maximum, required=None):
         errors[name] = f"{label}: maximaal {maximum} tekens (nu {len(values[name])})"
 
 
-def validate_agreement(form, idea_numbers):
-    """A concept agreement: what (required), who (comma-separated), when, cost in euros, ideas."""
+def validate_agreement(form, idea_numbers, question_numbers=()):
+    """A concept agreement: what (required), who (comma-separated), when, cost in euros, the
+    ideas it comes from and the answered questions that inform it."""
     values = {
         "what": clean(form.get("what")),
         "who": ", ".join(part.strip() for part in clean(form.get("who")).split(",") if part.strip()),
@@ -213,11 +214,14 @@ def validate_agreement(form, idea_numbers):
             values["cost"] = cost
     else:
         values["cost"] = None
-    ideas = _checked(form, "from_ideas")
-    if ideas is None or set(ideas) - set(idea_numbers):
-        errors["from_ideas"] = "Uit welke ideeën: kies alleen ideeën van deze kwestie"
-        ideas = [n for n in (ideas or []) if n in idea_numbers]
-    values["from_ideas"] = ideas
+    for name, allowed, message in (
+            ("from_ideas", idea_numbers, "Uit welke ideeën: kies alleen ideeën van deze kwestie"),
+            ("information", question_numbers, "Informatie van professionals: kies alleen beantwoorde vragen")):
+        numbers = _checked(form, name)
+        if numbers is None or set(numbers) - set(allowed):
+            errors[name] = message
+            numbers = [n for n in (numbers or []) if n in allowed]
+        values[name] = numbers
     return values, errors
 
 
@@ -268,12 +272,17 @@ def validate_round_answer(form, member_ids, round_numbers):
     return values, errors
 
 
-def validate_resolution(form):
-    """The note when an objector accepts an amended agreement at a meeting."""
-    values = {"note": clean(form.get("note"), multiline=True)}
+CLOSINGS = {"resolved": "opgelost: de indiener gaat akkoord met de aangepaste afspraak",
+            "withdrawn": "ingetrokken: de indiener heeft geen bezwaar meer"}
+
+
+def validate_closing(form):
+    """An objector's word at a meeting: the objection withdrawn, or resolved by an amendment, with a note."""
+    values = {"how": clean(form.get("how")), "note": clean(form.get("note"), multiline=True)}
     errors = {}
-    _text(values, errors, "note", "Wat is er afgesproken", NOTE_MAX,
-          "schrijf op met welke aanpassing de indiener akkoord ging")
+    if values["how"] not in CLOSINGS:
+        errors["how"] = "Wat zei de indiener: kies opgelost of ingetrokken"
+    _text(values, errors, "note", "Wat is er afgesproken", NOTE_MAX, "schrijf op wat de indiener zei")
     return values, errors
 
 
@@ -284,13 +293,23 @@ def validate_adoption(form):
     return values, errors
 
 
-def validate_status(form):
-    """A follow-up status of an adopted agreement, with a note for the council and residents."""
-    values = {"status": clean(form.get("status")), "note": clean(form.get("note"), multiline=True)}
+def validate_status(form, today):
+    """A follow-up status of an adopted agreement, with a note for the council and residents,
+    and the day it happened (today when empty; never a day still to come)."""
+    values = {"status": clean(form.get("status")), "note": clean(form.get("note"), multiline=True),
+              "date": clean(form.get("date"))}
     errors = {}
     if values["status"] not in STATUSES:
         errors["status"] = "Status: kies gepland, bezig, klaar of gestopt"
     _text(values, errors, "note", "Toelichting", NOTE_MAX, "schrijf op wat er is gebeurd")
+    if values["date"]:
+        day = parse_date(values["date"])
+        if day is None:
+            errors["date"] = "Datum: dit is geen datum. Schrijf het zo: 14-01-2027"
+        elif day > today:
+            errors["date"] = "Datum: kies vandaag of een dag die al geweest is"
+        else:
+            values["date"] = day
     return values, errors
 
 

@@ -75,10 +75,13 @@ def propose_agreement(db, settings, slug, *, what, who="", when_text="", cost=No
 
 
 def amend_agreement(db, slug, number, **fields):
-    """Change a concept agreement (what, who, when_text, cost); objectors may then accept it."""
-    allowed = {"what", "who", "when_text", "cost"}
+    """Change a concept agreement (what, who, when_text, cost, from_ideas, information);
+    objectors may then accept it. from_ideas and information are lists of numbers."""
+    allowed = {"what", "who", "when_text", "cost", "from_ideas", "information"}
     if set(fields) - allowed:
         raise ConsentError(f"Onbekende velden: {', '.join(sorted(set(fields) - allowed))}")
+    for name in {"from_ideas", "information"} & set(fields):
+        fields[name] = json.dumps(sorted(set(fields[name])))
     with database.write(db):
         cursor = db.execute(
             f"update agreements set {', '.join(f'{f} = ?' for f in fields)}, updated_at = ? "
@@ -90,24 +93,36 @@ def amend_agreement(db, slug, number, **fields):
 
 
 def accept_amendment(db, slug, objection_number, *, member_id=None, entered_by=None, note=""):
-    """The objector accepts the amended agreement: the objection is resolved.
+    """The objector accepts the amended agreement: the objection is resolved."""
+    close_objection(db, slug, objection_number, "resolved", member_id=member_id, entered_by=entered_by, note=note)
+
+
+def withdraw(db, slug, objection_number, *, member_id=None, entered_by=None, note=""):
+    """The objector withdraws the objection."""
+    close_objection(db, slug, objection_number, "withdrawn", member_id=member_id, entered_by=entered_by, note=note)
+
+
+def close_objection(db, slug, objection_number, status, *, member_id=None, entered_by=None, note=""):
+    """The only two ways an objection closes (principle 4): withdrawn, or resolved by an amendment.
 
     By the member's own link (member_id), or by the coordinator on their behalf
     at a meeting (entered_by), which the note and the record then say.
     """
+    if status not in ("withdrawn", "resolved"):
+        raise ValueError(f"unknown status {status!r}")
     with database.write(db):
         row = db.execute("select member_id, status from objections where issue = ? and number = ?",
                          [slug, objection_number]).fetchone()
         if row is None or row[1] != "open":
-            raise ConsentError(f"B{objection_number} is geen open bezwaar.")
+            raise ConsentError(f"B{objection_number} is geen open bezwaar. Misschien is het al ingetrokken of opgelost.")
         if member_id is not None and row[0] != member_id:
             raise ConsentError(f"B{objection_number} is niet jouw bezwaar.")
         if member_id is None and entered_by is None:
             raise ConsentError("Alleen de indiener, of de coördinator namens de indiener, kan dit.")
         if entered_by is not None:
             note = f"{note} (vastgelegd door de coördinator namens de indiener)".strip()
-        db.execute("update objections set status = 'resolved', closed_at = ?, resolution_note = ? "
-                   "where issue = ? and number = ?", [database.now(), note or None, slug, objection_number])
+        db.execute("update objections set status = ?, closed_at = ?, resolution_note = ? "
+                   "where issue = ? and number = ?", [status, database.now(), note or None, slug, objection_number])
         store.mark_changed(db, slug)
 
 

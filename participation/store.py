@@ -251,19 +251,6 @@ def add_objection(db, issue, *, agreement_number, reason, member_id, author_name
     })
 
 
-def withdraw_objection(db, issue, number, member_id):
-    """The objector withdraws B<number>; True when it was theirs and still open."""
-    with database.write(db):
-        cursor = db.execute(
-            "update objections set status = 'withdrawn', closed_at = ? "
-            "where issue = ? and number = ? and member_id = ? and status = 'open'",
-            [database.now(), issue, number, member_id],
-        )
-        if cursor.rowcount:
-            _mark_changed(db, issue)
-    return cursor.rowcount == 1
-
-
 def objections(db, issue, *, member_id=None):
     """Public objections and concerns, with the code of the agreement they are about."""
     sql = ("select o.*, 'A' || a.number as agreement from objections o "

@@ -171,16 +171,16 @@ def test_an_amended_agreement_resolves_the_objection_on_the_objectors_behalf(as_
     assert (a1["what"], a1["who"], a1["when_text"], a1["from_ideas"]) == (
         "Elke zaterdag koffie in het café", "Ans", "", [1, 2])
     page = as_coordinator.get(PLAN).get_data(as_text=True)
-    assert "Bezwaar opgelost: de indiener gaat akkoord met de aanpassing (namens de indiener, op een bijeenkomst)" in page
+    assert "De indiener van B1 trekt het in of gaat akkoord" in page
 
-    assert post(as_coordinator, f"{PLAN}bezwaar/1/opgelost", {"note": ""}).status_code == 400
-    response = post(as_coordinator, f"{PLAN}bezwaar/1/opgelost", {"note": "Akkoord met zaterdag."})
+    assert post(as_coordinator, f"{PLAN}bezwaar/1/sluiten", {"how": "resolved", "note": ""}).status_code == 400
+    response = post(as_coordinator, f"{PLAN}bezwaar/1/sluiten", {"how": "resolved", "note": "Akkoord met zaterdag."})
     assert response.status_code == 303 and response.headers["Location"] == f"{PLAN}#B1"
     [objection] = store.objections(db, SLUG)
     assert objection["status"] == "resolved"
     assert objection["resolution_note"] == "Akkoord met zaterdag. (vastgelegd door de coördinator namens de indiener)"
     # Twice is refused: it is no longer open.
-    response = post(as_coordinator, f"{PLAN}bezwaar/1/opgelost", {"note": "Nog eens."})
+    response = post(as_coordinator, f"{PLAN}bezwaar/1/sluiten", {"how": "withdrawn", "note": "Nog eens."})
     assert response.status_code == 409 and "B1 is geen open bezwaar." in response.get_data(as_text=True)
 
     for member in (kwestie["ans"], kwestie["bram"], kwestie["cor"]):
@@ -192,6 +192,68 @@ def test_an_amended_agreement_resolves_the_objection_on_the_objectors_behalf(as_
     assert version.data["agreements"][0]["objections"][0]["resolution"] == "amended"
     assert actions(db)[-5:] == ["respond", "respond", "respond", "adopt", "phase"]
     assert "amend_agreement" in actions(db) and "accept_amendment" in actions(db)
+
+
+def test_an_objection_withdrawn_at_a_meeting(as_coordinator, coordinator, settings, db, kwestie):
+    propose_two(as_coordinator)
+    open_round(as_coordinator, ["1"])
+    answer(as_coordinator, kwestie["cor"], "objection", "1", "Ik wil eerst weten wie opruimt")
+    response = post(as_coordinator, f"{PLAN}bezwaar/1/sluiten", {"how": "ja", "note": "Opgelost"})
+    assert response.status_code == 400 and 'href="#sluiten-B1-how"' in response.get_data(as_text=True)
+    response = post(as_coordinator, f"{PLAN}bezwaar/1/sluiten", {"how": "withdrawn", "note": "Het café ruimt op."})
+    assert response.status_code == 303
+    [objection] = store.objections(db, SLUG)
+    assert objection["status"] == "withdrawn"
+    assert objection["resolution_note"] == "Het café ruimt op. (vastgelegd door de coördinator namens de indiener)"
+    assert actions(db)[-1] == "withdraw"
+    for member in (kwestie["ans"], kwestie["bram"]):
+        answer(as_coordinator, member, "consent")
+    assert post(as_coordinator, f"{PLAN}aannemen", {}).status_code == 303
+    [version] = plan.verify(plan.plan_folder(settings, SLUG), SLUG)
+    [withdrawn] = version.data["agreements"][0]["objections"]
+    assert (withdrawn["id"], withdrawn["resolution"]) == ("B1", "withdrawn")
+    assert "vastgelegd door de coördinator" in withdrawn["note"]
+
+
+def test_agreements_link_answered_questions_as_information(as_coordinator, professional, settings, db, kwestie):
+    store.add_question(db, SLUG, text="Mag er koffie in het buurthuis?")
+    store.add_answer(db, SLUG, 1, user_id=professional["id"], text="Ja, tot 22.00 uur.")
+    store.add_question(db, SLUG, text="Wie betaalt de app?")  # not answered: nothing to link
+    page = as_coordinator.get(PLAN).get_data(as_text=True)
+    assert "V1 Mag er koffie in het buurthuis?" in page and "Wie betaalt de app?" not in page
+    response = post(as_coordinator, f"{PLAN}afspraak", {"what": "Koffie", "information": ["2"]})
+    assert response.status_code == 400 and 'href="#afspraak-information"' in response.get_data(as_text=True)
+    assert post(as_coordinator, f"{PLAN}afspraak", {"what": "Koffie", "information": ["V1"]}).status_code == 303
+    assert store.agreements(db, SLUG)[0]["information"] == [1]
+    assert post(as_coordinator, f"{PLAN}afspraak/1", {"what": "Koffie op zaterdag"}).status_code == 303
+    assert store.agreements(db, SLUG)[0]["information"] == []  # amending replaces the links
+    post(as_coordinator, f"{PLAN}afspraak/1", {"what": "Koffie op zaterdag", "information": ["1"]})
+    open_round(as_coordinator, ["1"])
+    for member in (kwestie["ans"], kwestie["bram"], kwestie["cor"]):
+        answer(as_coordinator, member, "consent")
+    post(as_coordinator, f"{PLAN}aannemen", {})
+    [version] = plan.verify(plan.plan_folder(settings, SLUG), SLUG)
+    assert version.data["agreements"][0]["information"] == ["V1"]
+    # Information is never counted as an answer in the round.
+    assert version.data["consent_round"]["consented"] == 3 and version.data["circle"]["members"] == 3
+
+
+def test_a_status_can_be_dated_but_not_in_the_future(as_coordinator, settings, db, kwestie):
+    propose_two(as_coordinator)
+    open_round(as_coordinator, ["1"])
+    for member in (kwestie["ans"], kwestie["bram"], kwestie["cor"]):
+        answer(as_coordinator, member, "consent")
+    post(as_coordinator, f"{PLAN}aannemen", {})
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    response = post(as_coordinator, f"{PLAN}uitvoering/1", {"status": "done", "note": "Klaar", "date": tomorrow})
+    assert response.status_code == 400 and 'href="#status-A1-date"' in response.get_data(as_text=True)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    response = post(as_coordinator, f"{PLAN}uitvoering/1",
+                    {"status": "done", "note": "Klaar", "date": yesterday.strftime("%d-%m-%Y")})
+    assert response.status_code == 303
+    versions = plan.verify(plan.plan_folder(settings, SLUG), SLUG)
+    assert versions[-1].data["agreements"][0]["status_notes"] == [
+        {"date": yesterday.isoformat(), "status": "done", "note": "Klaar"}]
 
 
 def test_adoption_waits_for_the_end_date_unless_everyone_answered(as_coordinator, settings, db, kwestie):

@@ -89,7 +89,7 @@ def test_adoption_succeeds_exactly_when_no_open_objection_and_constraints_hold(s
             elif action == "consent":
                 consent.respond(db, SLUG, member, "consent")
             elif action == "withdraw" and mine:
-                store.withdraw_objection(db, SLUG, int(mine[0]["id"][1:]), member)
+                consent.withdraw(db, SLUG, int(mine[0]["id"][1:]), member_id=member)
             elif action == "amend" and mine:
                 consent.amend_agreement(db, SLUG, int(mine[0]["agreement"][1:]), what="Aangepast")
                 consent.accept_amendment(db, SLUG, int(mine[0]["id"][1:]), member_id=member)

@@ -154,7 +154,7 @@ def test_propose_and_adopt_on_the_command_line(tmp_path):
     consent.respond(db, "speeltuin", member, "objection", reason="Te dicht bij de weg", agreement_number=1)
     refused = run_cli("adopt", "speeltuin", settings_env=env)
     assert refused.returncode == 1 and "A1 heeft een open bezwaar (B1)" in refused.stderr
-    store.withdraw_objection(db, "speeltuin", 1, member)
+    consent.withdraw(db, "speeltuin", 1, member_id=member)
     adopted = run_cli("adopt", "speeltuin", "--meeting", "Buurtavond", settings_env=env)
     assert adopted.returncode == 0, adopted.stderr
     assert (content / "kwesties" / "speeltuin" / "plan" / "0001.yaml").is_file()

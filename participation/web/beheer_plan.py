@@ -1,8 +1,9 @@
 """/beheer/<slug>/plan/: the coordinator's side of consent and the plan.
 
-Draft and amend agreements from ideas, open a consent round (the circle is
-mailed), record answers given at a meeting, resolve an objection on the
-objector's behalf, leave an agreement out of the version, adopt it, and follow
+Draft and amend agreements from ideas (linking the professionals' answers
+that inform them), open a consent round (the circle is mailed), record answers
+given at a meeting, record an objection withdrawn or resolved on the objector's
+behalf, leave an agreement out of the version, adopt it, and follow
 the adopted plan up (status, the municipality's response).
 
 The rules are consent.py's: when it refuses, the page comes back with 409 and
@@ -10,6 +11,8 @@ its Dutch reasons. There is no override. Like beheer.py: coordinators only,
 CSRF on every form, each write one transaction with its audit log entry,
 then the rebuild worker is woken and the browser goes back with 303.
 """
+
+from textwrap import shorten
 
 from flask import Blueprint, abort, current_app, g, make_response, render_template, request
 
@@ -76,6 +79,8 @@ def plan_context(issue):
         "objections": objections,
         "members": members,
         # Choices for the forms, as (value, label).
+        "question_options": [(q["number"], f"{q['code']} {shorten(q['text'], 90, placeholder='…')}")
+                             for q in answered_questions(db, issue)],
         "idea_options": [(i["number"], f"{i['code']} {i['title']}" + (" (verborgen)" if i["hidden_at"] else ""))
                          for i in moderation.contributions(db, "ideas", issue.slug)],
         "concept_options": [(a["number"], f"{a['code']}: {a['what']}") for a in concept],
@@ -87,7 +92,7 @@ def plan_context(issue):
         "latest": latest, "plan_problem": problem,
         "consent_round": round_, "figures": figures, "blockers": blockers, "answers": answers,
         "can_change": issue.phase in PLAN_PHASES,
-        "round_answers": beheer_forms.ROUND_ANSWERS, "statuses": plan.STATUSES, "decisions": DECISIONS,
+        "round_answers": beheer_forms.ROUND_ANSWERS, "closings": beheer_forms.CLOSINGS, "statuses": plan.STATUSES, "decisions": DECISIONS,
     }
 
 
@@ -125,15 +130,23 @@ def plan_page(slug):
 # Agreements ---------------------------------------------------------------------------
 
 
-def idea_numbers(issue):
-    return {row["number"] for row in moderation.contributions(get_db(), "ideas", issue.slug)}
+def validate_agreement(issue):
+    db = get_db()
+    return beheer_forms.validate_agreement(
+        request.form, {i["number"] for i in moderation.contributions(db, "ideas", issue.slug)},
+        {q["number"] for q in answered_questions(db, issue)})
+
+
+def answered_questions(db, issue):
+    """Questions a professional answered: what an agreement can link as information."""
+    return [q for q in moderation.contributions(db, "questions", issue.slug) if q["answers"]]
 
 
 @bp.post("/<slug>/plan/afspraak")
 @coordinator_required
 def propose(slug):
     issue = plan_issue(slug)
-    values, errors = beheer_forms.validate_agreement(request.form, idea_numbers(issue))
+    values, errors = validate_agreement(issue)
     if errors:
         return render_plan(issue, 400, form="afspraak", values=values, errors=errors)
     db = get_db()
@@ -141,7 +154,7 @@ def propose(slug):
         with database.write(db):
             number = consent.propose_agreement(
                 db, settings(), issue.slug, what=values["what"], who=values["who"], when_text=values["when"],
-                cost=values["cost"], from_ideas=values["from_ideas"])
+                cost=values["cost"], from_ideas=values["from_ideas"], information=values["information"])
             audit.record(db, g.user, "propose_agreement", issue.slug,
                          f"A{number}" + (f" uit {codes(values['from_ideas'], 'I')}" if values["from_ideas"] else ""))
     except REFUSALS as error:
@@ -154,15 +167,15 @@ def propose(slug):
 def amend(slug, number):
     issue = plan_issue(slug)
     form = f"afspraak-A{number}"
-    values, errors = beheer_forms.validate_agreement(request.form, idea_numbers(issue))
+    values, errors = validate_agreement(issue)
     if errors:
         return render_plan(issue, 400, form=form, values=values, errors=errors)
     db = get_db()
     try:
         with database.write(db):
             consent.amend_agreement(db, issue.slug, number, what=values["what"], who=values["who"],
-                                    when_text=values["when"], cost=values["cost"])
-            concept_plan.set_from_ideas(db, issue.slug, number, values["from_ideas"])
+                                    when_text=values["when"], cost=values["cost"],
+                                    from_ideas=values["from_ideas"], information=values["information"])
             audit.record(db, g.user, "amend_agreement", issue.slug, f"A{number}")
     except REFUSALS as error:
         return refuse(issue, error, form, values)
@@ -225,22 +238,27 @@ def respond(slug):
     return back(f"Opgeslagen: {said}, op een bijeenkomst.", issue, "ronde")
 
 
-@bp.post("/<slug>/plan/bezwaar/<int:number>/opgelost")
+@bp.post("/<slug>/plan/bezwaar/<int:number>/sluiten")
 @coordinator_required
-def accept_amendment(slug, number):
+def close_objection(slug, number):
+    """The objector said at a meeting: withdrawn, or resolved by the amended agreement."""
     issue = plan_issue(slug)
-    form = f"opgelost-B{number}"
-    values, errors = beheer_forms.validate_resolution(request.form)
+    form = f"sluiten-B{number}"
+    values, errors = beheer_forms.validate_closing(request.form)
     if errors:
         return render_plan(issue, 400, form=form, values=values, errors=errors)
     db = get_db()
+    action = {"resolved": "accept_amendment", "withdrawn": "withdraw"}[values["how"]]
     try:
         with database.write(db):
-            consent.accept_amendment(db, issue.slug, number, entered_by=g.user["id"], note=values["note"])
-            audit.record(db, g.user, "accept_amendment", issue.slug, f"B{number}")
+            consent.close_objection(db, issue.slug, number, values["how"], entered_by=g.user["id"],
+                                    note=values["note"])
+            audit.record(db, g.user, action, issue.slug, f"B{number}")
     except REFUSALS as error:
         return refuse(issue, error, form, values)
-    return back(f"B{number} is opgelost. De indiener gaat akkoord met de aangepaste afspraak.", issue, f"B{number}")
+    said = "is ingetrokken" if values["how"] == "withdrawn" else \
+        "is opgelost. De indiener gaat akkoord met de aangepaste afspraak"
+    return back(f"B{number} {said}.", issue, f"B{number}")
 
 
 @bp.post("/<slug>/plan/afspraak/<int:number>/weglaten")
@@ -290,13 +308,14 @@ def adopt(slug):
 def status_update(slug, number):
     issue = plan_issue(slug)
     form = f"status-A{number}"
-    values, errors = beheer_forms.validate_status(request.form)
+    values, errors = beheer_forms.validate_status(request.form, phases.today())
     if errors:
         return render_plan(issue, 400, form=form, values=values, errors=errors)
     db = get_db()
     try:
         with database.write(db):
-            version = consent.status_update(db, settings(), issue, f"A{number}", values["status"], values["note"])
+            version = consent.status_update(db, settings(), issue, f"A{number}", values["status"], values["note"],
+                                            date=values["date"].isoformat() if values["date"] else None)
             audit.record(db, g.user, "status_update", issue.slug,
                          f"A{number}: {values['status']}, versie {version.number}, {version.sha256}")
     except REFUSALS as error:

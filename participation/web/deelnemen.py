@@ -265,8 +265,5 @@ def accept_amendment(slug, number):
 
 @bp.post("/<slug>/bezwaar/<int:number>/intrekken")
 def withdraw(slug, number):
-    def action(db, issue, member):
-        if not store.withdraw_objection(db, issue.slug, number, member["id"]):
-            raise consent.ConsentError(f"B{number} is niet jouw open bezwaar. Misschien heb je het al ingetrokken.")
-
-    return member_action(slug, "Een bezwaar intrekken", "#bezwaren", action)
+    return member_action(slug, "Een bezwaar intrekken", "#bezwaren", lambda db, issue, member: (
+        consent.withdraw(db, issue.slug, number, member_id=member["id"])))

@@ -35,6 +35,7 @@ BEHEER_PAGES = [
     ("plan with errors in a form", "beheer/plan", f"/beheer/{ROUND_SLUG}/plan/"),
     ("plan during a round", "beheer/plan", f"/beheer/{ROUND_SLUG}/plan/"),
     ("plan after a refused adoption", "beheer/plan", f"/beheer/{ROUND_SLUG}/plan/"),
+    ("plan with errors closing an objection", "beheer/plan", f"/beheer/{ROUND_SLUG}/plan/"),
     ("plan with an adopted plan", "beheer/plan", f"/beheer/{ADOPTED_SLUG}/plan/"),
     ("plan with objections from residents", "beheer/plan", "/beheer/kwestie-proposing/plan/"),
 ]
@@ -91,6 +92,15 @@ def object_during_a_round(page):
     assert page.locator(".notice").count() == 1 and page.locator("#blokkades").count() == 1
 
 
+def close_objection_without_choosing(page):
+    open_a_round(page)
+    if not page.locator("form[action*='/sluiten']").count():
+        answer_on_behalf(page, "objection", "Niet iedereen heeft een telefoon.")
+    page.locator("details:has(form[action*='/sluiten']) > summary").first.click()
+    submit(page, "form[action*='/sluiten']")
+    assert page.locator("#sluiten-B1-how-fout").count() == 1
+
+
 def refuse_adoption(page):
     open_a_round(page)
     submit(page, "form[action$='/plan/aannemen']")
@@ -117,6 +127,7 @@ ACTIONS = {
     "plan with errors in a form": send_empty_agreement,
     "plan during a round": object_during_a_round,
     "plan after a refused adoption": refuse_adoption,
+    "plan with errors closing an objection": close_objection_without_choosing,
     "plan with an adopted plan": adopt_a_plan,
 }
 
@@ -129,6 +140,7 @@ def beheer_data(site):
     db = database.connect(site.env["SAMENPLAN_DATABASE"])
     try:
         accounts.create_user(db, USERNAME, PASSWORD, "coordinator", "Toegankelijk Getest")
+        expert = accounts.create_user(db, "expert", PASSWORD, "professional", "Sanne de Vries", "GGD")
         member = store.add_member(db, SLUG, name="Ans", relation="buurtbewoner", email="ans@example.org")
         store.confirm_email(db, member, "ans@example.org")
         store.add_member(db, SLUG, name="Ali", relation="anders", relation_other="sportclub", channel="deur")
@@ -145,6 +157,8 @@ def beheer_data(site):
             store.add_idea(db, slug, title="Een buurtapp")
             store.add_agreement(db, slug, what="Elke zaterdag koffie in het buurthuis", cost=1200, from_ideas=[1])
             store.add_agreement(db, slug, what="Een buurtapp voor iedereen", from_ideas=[2])
+            store.add_question(db, slug, text="Mag er koffie in het buurthuis?")
+            store.add_answer(db, slug, 1, user_id=expert, text="Ja, tot 22.00 uur.")
     finally:
         db.close()
 
