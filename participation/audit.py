@@ -13,6 +13,7 @@ ACTIONS = {
     "logout": "uitgelogd",
     "hide": "verborgen",
     "unhide": "weer getoond",
+    "remove_name": "naam weggehaald (AVG)",
     "phase": "fase veranderd",
     "enter_member": "aangemeld voor de kring (namens iemand)",
     "enter_idea": "idee ingevoerd (namens iemand)",

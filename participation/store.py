@@ -305,6 +305,19 @@ def set_hidden(db, table, issue, number, *, reason=None, user_id=None):
     return cursor.rowcount == 1
 
 
+def remove_name(db, table, issue, number):
+    """AVG: take the name off one contribution (someone who never joined the circle asks
+    for it, so erase_member cannot find it); the text stays. True if it exists."""
+    if table not in KINDS:
+        raise ValueError(f"unknown contribution table {table!r}")
+    with database.write(db):
+        cursor = db.execute(f"update {table} set author_name = null where issue = ? and number = ?",
+                            [issue, number])
+        if cursor.rowcount:
+            _mark_changed(db, issue)
+    return cursor.rowcount == 1
+
+
 # Rebuild queue: see rebuild.py ----------------------------------------------
 
 

@@ -228,6 +228,21 @@ def test_hiding_something_that_does_not_exist(as_coordinator, db, data, status):
     assert audit.entries(db) == []
 
 
+def test_a_name_is_taken_off_a_contribution_on_request(as_coordinator, db):
+    """AVG: someone who gave a name with an idea, but never joined, asks for it to go."""
+    store.add_idea(db, AZC, title="Een moestuin", author_name="Jan de Vries")
+    page = as_coordinator.get(f"/beheer/{AZC}/").get_data(as_text=True)
+    assert "Haal de naam bij I1 weg" in page
+    response = post(as_coordinator, f"/beheer/{AZC}/naam-weghalen", {"table": "ideas", "number": "1"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/#I1"
+    [idea] = store.ideas(db, AZC)
+    assert (idea["title"], idea["author_name"]) == ("Een moestuin", None)
+    assert audit_actions(db) == [("marieke", "remove_name", AZC)]
+    assert "Jan de Vries" not in " ".join(e["detail"] for e in audit.entries(db))
+    assert "Haal de naam bij I1 weg" not in as_coordinator.get(f"/beheer/{AZC}/").get_data(as_text=True)
+    assert post(as_coordinator, f"/beheer/{AZC}/naam-weghalen", {"table": "ideas", "number": "9"}).status_code == 404
+
+
 def test_hidden_objection_keeps_its_place(as_coordinator, db):
     store.add_agreement(db, AZC, what="Koffie op zaterdag")
     member = store.add_member(db, AZC, name="Ans", relation="buurtbewoner")
@@ -431,6 +446,18 @@ def test_professional_gets_403_for_everything_else(as_professional, settings, db
     assert store.ideas(db, AZC)[0]["hidden_at"] is None and store.idea_count(db, AZC) == 1
     assert open(before, encoding="utf-8").read() == text
     assert db["users"].count == 1 and audit.entries(db) == []
+
+
+def test_every_coordinator_form_refuses_a_professional(app, as_professional, db):
+    """Found from the app itself, so a new form cannot forget the check."""
+    open_to_professionals = {"beheer.login", "beheer.logout", "beheer.answer"}
+    rules = [r for r in app.url_map.iter_rules() if "POST" in r.methods
+             and r.endpoint.split(".")[0] in ("beheer", "beheer_plan") and r.endpoint not in open_to_professionals]
+    assert len(rules) >= 15
+    for rule in rules:
+        url = rule.build({"slug": AZC, "number": 1, "kind": "idee"}, append_unknown=False)[1]
+        assert post(as_professional, url).status_code == 403, url
+    assert audit.entries(db) == []
 
 
 @pytest.mark.parametrize("url", ["/beheer/gebruikers", "/beheer/logboek"])

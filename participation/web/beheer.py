@@ -203,6 +203,21 @@ def unhide(slug):
     return done(f"{code} staat weer op de site.", slug=issue.slug, anchor=code)
 
 
+@bp.post("/<slug>/naam-weghalen")
+@coordinator_required
+def remove_name(slug):
+    """AVG: someone asks for their name to go; the contribution itself stays."""
+    issue = find_issue(slug)
+    table, number = moderated(issue)
+    code = f"{KINDS[table]}{number}"
+    db = get_db()
+    with database.write(db):
+        if not store.remove_name(db, table, issue.slug, number):
+            abort(404)
+        audit.record(db, g.user, "remove_name", issue.slug, code)
+    return done(f"De naam bij {code} is weggehaald. De bijdrage blijft staan.", slug=issue.slug, anchor=code)
+
+
 # Phase --------------------------------------------------------------------------
 
 
