@@ -2,12 +2,13 @@
 
 Run once by `./dev demo` (samenplan serve with demo=True) when the database has
 nobody in any circle yet, so the village fund's adopted plan has the circle,
-ideas and objection its plan files speak of. All names are made up.
+ideas and objection its plan files speak of, and its versions' hashes are
+recorded. All names are made up.
 """
 
 import secrets
 
-from . import accounts, consent, store
+from . import accounts, consent, plan, store
 from . import db as database
 
 FUND = "dorpsfonds-eemswierum"
@@ -50,6 +51,11 @@ def seed(db, settings):
                         reason="Wie rijdt er als de vrijwilligers stoppen?")
     with database.write(db):
         db.execute("update agreements set status = 'adopted' where issue = ?", [FUND])
+        # The plan files came with the demo (from git), written with a database we do not
+        # have: record their hashes as found, so `samenplan plan verify` can also tell
+        # when the newest one is changed from now on.
+        for version in plan.verify(plan.plan_folder(settings, FUND), FUND):
+            plan.record_head(db, FUND, version)
     for name, relation in AZC_CIRCLE:
         store.add_member(db, AZC, name=name, relation=relation)
     for title, name in AZC_IDEAS:

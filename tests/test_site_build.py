@@ -4,6 +4,8 @@ import html
 import re
 from pathlib import Path
 
+import pytest
+
 from participation import store
 from participation.build import build
 from participation.issues import load_public_issues
@@ -174,3 +176,11 @@ def test_demo_circle_fits_the_demo_plan(settings, db):
     overview = text(read(settings, "besluiten/index.html"))
     assert "Bezwaren opgelost of ingetrokken 1" in overview
     assert "Informatie van een professional: Wijkagent Sanne de Boer" in text(read(settings, f"kwesties/{AZC}/index.html"))
+    # The demo's plan files are recorded as found, so changing the newest one is caught.
+    folder = plan.plan_folder(settings, FUND)
+    heads = plan.recorded_heads(db, FUND)
+    assert heads == {v.number: v.sha256 for v in plan.verify(folder, FUND)} and len(heads) >= 3
+    newest = plan.version_files(folder)[-1]
+    newest.write_bytes(newest.read_bytes().replace(b"Eemswierum", b"Eemswirum", 1))
+    with pytest.raises(plan.PlanError, match=newest.name):
+        plan.verify(folder, FUND, heads)
