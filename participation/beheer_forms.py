@@ -9,7 +9,7 @@ import datetime
 import re
 
 from . import accounts, forms
-from .forms import NAME_MAX, TEXT_MAX, clean
+from .forms import NAME_MAX, TEXT_MAX, clean, parse_number
 from .issues import PHASES
 from .plan import STATUSES
 from .store import CHANNELS, KINDS
@@ -79,10 +79,10 @@ def validate_login(form):
 
 def contribution(form):
     """(table, number) of the contribution a moderation form is about, or None."""
-    table, number = clean(form.get("table")), clean(form.get("number"))
-    if table not in KINDS or not number.isdigit() or len(number) > 9:
+    table, number = clean(form.get("table")), parse_number(form.get("number"))
+    if table not in KINDS or number is None:
         return None
-    return table, int(number)
+    return table, number
 
 
 def validate_reason(form):
@@ -177,10 +177,10 @@ def _checked(form, name):
     """The numbers of the ticked boxes `name`; None when one of them is not a number."""
     numbers = []
     for raw in form.getlist(name):
-        raw = clean(raw).upper().lstrip("AIV")
-        if not raw.isdigit() or len(raw) > 9:
+        number = parse_number(raw, "AIV")
+        if number is None:
             return None
-        numbers.append(int(raw))
+        numbers.append(number)
     return sorted(set(numbers))
 
 
@@ -250,12 +250,12 @@ def validate_round_answer(form, member_ids, round_numbers):
     values = {
         "member": clean(form.get("member")),
         "answer": clean(form.get("answer")),
-        "agreement": clean(form.get("agreement")).upper().removeprefix("A"),
+        "agreement": clean(form.get("agreement")),
         "reason": clean(form.get("reason"), multiline=True),
     }
     errors = {}
-    if values["member"].isdigit() and len(values["member"]) < 10 and int(values["member"]) in member_ids:
-        values["member"] = int(values["member"])
+    if parse_number(values["member"], "L") in member_ids:
+        values["member"] = parse_number(values["member"], "L")
     else:
         errors["member"] = "Wie: kies iemand uit de kring"
     if values["answer"] not in ROUND_ANSWERS:
@@ -263,9 +263,8 @@ def validate_round_answer(form, member_ids, round_numbers):
     elif values["answer"] == "consent":
         values["agreement"], values["reason"] = None, ""
     else:
-        if values["agreement"].isdigit() and len(values["agreement"]) < 10 \
-                and int(values["agreement"]) in round_numbers:
-            values["agreement"] = int(values["agreement"])
+        if parse_number(values["agreement"], "A") in round_numbers:
+            values["agreement"] = parse_number(values["agreement"], "A")
         else:
             errors["agreement"] = "Over welke afspraak: kies de afspraak waar de zorg of het bezwaar over gaat"
         _text(values, errors, "reason", "Reden", TEXT_MAX, "schrijf de reden op zoals de persoon die gaf")

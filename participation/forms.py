@@ -18,7 +18,10 @@ NAME_MAX = 60
 EMAIL_MAX = 254
 COST_MAX = 100_000_000
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-EUROS = re.compile(r"^(?:€\s*)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$")
+# ASCII digits only ("\d" also takes "١" and "²", which int() reads or refuses),
+# and few of them: int() refuses more than 4,300 digits, SQLite more than 19.
+EUROS = re.compile(r"^(?:€\s*)?([0-9]{1,3}(?:\.[0-9]{3}){1,4}|[0-9]{1,15})(?:,([0-9]{1,2}))?$")
+NUMBER = re.compile(r"^[0-9]{1,9}$")
 
 
 def clean(value, *, multiline=False):
@@ -32,6 +35,14 @@ def clean(value, *, multiline=False):
 def _check_length(errors, field, label, value, maximum):
     if len(value) > maximum:
         errors[field] = f"{label} is te lang: maximaal {maximum} tekens (nu {len(value)})"
+
+
+def parse_number(text, prefix=""):
+    """'12' or, with prefix 'A', 'A12' -> 12: a number a form refers to (L12, A3, ...); None if not one."""
+    text = clean(text).upper()
+    for letter in prefix:
+        text = text.removeprefix(letter)
+    return int(text) if NUMBER.match(text) else None
 
 
 def parse_euros(text):
@@ -104,16 +115,17 @@ def validate_question(form):
 
 def validate_objection(form, agreement_numbers):
     """An objection (or a concern) needs an agreement of the concept plan and a reason."""
-    values = {"agreement": clean(form.get("agreement")).upper().removeprefix("A"),
+    values = {"agreement": clean(form.get("agreement")),
               "reason": clean(form.get("reason"), multiline=True),
               "kind": clean(form.get("kind")) or "objection"}
     errors = {}
     if values["kind"] not in ("objection", "concern"):
         errors["kind"] = "Soort: kies bezwaar of zorg"
-    if not values["agreement"].isdigit() or int(values["agreement"]) not in agreement_numbers:
+    number = parse_number(values["agreement"], "A")
+    if number not in agreement_numbers:
         errors["agreement"] = "Afspraak: kies de afspraak waar je bezwaar tegen hebt"
     else:
-        values["agreement"] = int(values["agreement"])
+        values["agreement"] = number
     if not values["reason"]:
         errors["reason"] = "Reden: schrijf op waarom je bezwaar hebt. Dan kan de kring zoeken naar een oplossing"
     else:

@@ -346,6 +346,40 @@ def test_invalid_input_is_400_naming_each_field(as_coordinator, db, kwestie, url
     assert audit.entries(db) == []
 
 
+# Digits \d accepts but int() refuses ("²"), reads as another number ("١"), or
+# makes an integer SQLite cannot store.
+ODD_NUMBERS = ["²", "١", "9" * 5000, "9" * 20, "-1", "1e3"]
+
+
+@pytest.mark.parametrize("odd", ODD_NUMBERS)
+def test_odd_numbers_in_forms_are_400_never_500(as_coordinator, db, kwestie, odd):
+    propose_two(as_coordinator)
+    open_round(as_coordinator, ["1"])
+    cases = [
+        ("afspraak", {"what": "Koffie", "from_ideas": [odd], "information": [odd], "cost": odd},
+         ("from_ideas", "information", "cost")),
+        ("antwoord", {"member": odd, "answer": "objection", "agreement": odd, "reason": "Zo niet"},
+         ("member", "agreement")),
+    ]
+    for form, data, fields in cases:
+        response = post(as_coordinator, f"{PLAN}{form}", data)
+        assert response.status_code == 400, (form, data)
+        for field in fields:
+            assert f'href="#{form}-{field}"' in response.get_data(as_text=True)
+    assert len(store.agreements(db, SLUG)) == 2 and store.objections(db, SLUG) == []
+
+
+@pytest.mark.parametrize("odd", ["²", "١", "9" * 20, "-1"])
+def test_odd_numbers_in_addresses_are_404(as_coordinator, db, kwestie, odd):
+    for url in (f"{PLAN}afspraak/{odd}", f"{PLAN}bezwaar/{odd}/sluiten", f"{PLAN}uitvoering/{odd}",
+                f"/beheer/{SLUG}/vraag/{odd}"):
+        assert post(as_coordinator, url, {"what": "x", "how": "withdrawn", "note": "x"}).status_code == 404, url
+    for data in ({"table": "ideas", "number": odd, "reason": "x"}, {"table": "ideas", "number": odd}):
+        for action in ("verbergen", "naam-weghalen"):
+            assert post(as_coordinator, f"/beheer/{SLUG}/{action}", data).status_code == 400
+    assert audit.entries(db) == []
+
+
 def test_invalid_answers_are_400(as_coordinator, db, kwestie):
     propose_two(as_coordinator)
     open_round(as_coordinator, ["1"])

@@ -140,6 +140,11 @@ HOSTILE = [
     ("a list where one value is expected", {"title": ["een", "twee"]}, 303),
     ("unicode", {"title": "Zoë’s idee 🎉 مرحبا"}, 303),
     ("very long single word", {"title": "a" * 5000}, 400),
+    # Numbers that \d accepts but int() or SQLite refuses.
+    ("superscript digit as cost", {"title": "Koffie", "cost": "²"}, 400),
+    ("Arabic-Indic digits as cost", {"title": "Koffie", "cost": "١٢"}, 400),
+    ("5000-digit cost", {"title": "Koffie", "cost": "9" * 5000}, 400),
+    ("20-digit cost", {"title": "Koffie", "cost": "9" * 20}, 400),
 ]
 
 

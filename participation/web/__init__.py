@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 from jinja2 import FileSystemLoader
+from werkzeug.routing import IntegerConverter
 
 from ..issues import IssueLookup
 from ..keys import secret_key
@@ -19,6 +20,10 @@ from .. import templating
 from . import beheer, beheer_plan, csrf, db, deelnemen, errors, static_site
 
 MAX_REQUEST_BYTES = 64 * 1024
+
+
+class SmallNumber(IntegerConverter):
+    regex = r"[0-9]{1,9}"
 
 
 def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=None):
@@ -54,6 +59,9 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
     app.extensions["samenplan.issues"] = IssueLookup(settings)
     app.extensions["samenplan.rebuilder"] = rebuilder
 
+    # <int:number> in a URL: ASCII digits, at most nine, so a longer number is a 404
+    # rather than an integer SQLite cannot store.
+    app.url_map.converters["int"] = SmallNumber
     db.init_app(app)
     errors.init_app(app)
     csrf.init_app(app)
