@@ -6,6 +6,7 @@ ideas and objection its plan files speak of, and its versions' hashes are
 recorded. All names are made up.
 """
 
+import datetime
 import secrets
 
 from . import accounts, consent, plan, store
@@ -65,4 +66,34 @@ def seed(db, settings):
     store.add_answer(db, AZC, 2, user_id=professional,
                      text="Bel bij spoed 112. Voor andere zaken kun je de wijkagent bellen via het algemene nummer van de politie, of mij "
                           "aanspreken op het spreekuur in het buurthuis op dinsdag.")
+    with database.write(db):
+        backdate(db)
     return True
+
+
+# When things happened in the demo's story: the village fund's circle gathered in the
+# autumn of 2025 (its plan files start in January 2026); the AZC question opened on
+# 2 November 2026. Without this every contribution would say it came today.
+SPREAD = {FUND: {"members": ("2025-09-02", "2025-11-25"), "ideas": ("2025-09-05", "2025-11-28"),
+                 "agreements": ("2026-01-06", "2026-02-10"), "objections": ("2026-02-20", "2026-02-24")},
+          AZC: {"members": ("2026-11-03", "2026-11-18"), "ideas": ("2026-11-04", "2026-11-19"),
+                "questions": ("2026-11-06", "2026-11-12")}}
+FUND_OBJECTION_RESOLVED = "2026-03-12T19:30:00+00:00"  # at the meeting before version 3
+
+
+def backdate(db):
+    """Spread each table's demo rows evenly over their period, in the order they were added."""
+    for slug, tables in SPREAD.items():
+        for table, (first, last) in tables.items():
+            ids = [row[0] for row in db.execute(f"select id from {table} where issue = ? order by id", [slug])]
+            start, end = (datetime.datetime.fromisoformat(f"{day}T09:00:00+00:00") for day in (first, last))
+            for i, row_id in enumerate(ids):
+                at = start + (end - start) * (i / max(1, len(ids) - 1))
+                db.execute(f"update {table} set created_at = ? where id = ?", [at.isoformat(), row_id])
+    db.execute("update agreements set updated_at = created_at where issue = ?", [FUND])
+    db.execute("update objections set closed_at = ? where issue = ? and status != 'open'",
+               [FUND_OBJECTION_RESOLVED, FUND])
+    for answer_id, asked in db.execute("select a.id, q.created_at from answers a "
+                                       "join questions q on q.id = a.question_id").fetchall():
+        answered = datetime.datetime.fromisoformat(asked) + datetime.timedelta(days=2)
+        db.execute("update answers set created_at = ? where id = ?", [answered.isoformat(), answer_id])

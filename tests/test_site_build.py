@@ -1,5 +1,6 @@
 """The full build (Pelican with the participation.site plugin) into a temporary folder."""
 
+import datetime
 import html
 import re
 from pathlib import Path
@@ -176,6 +177,13 @@ def test_demo_circle_fits_the_demo_plan(settings, db):
     overview = text(read(settings, "besluiten/index.html"))
     assert "Bezwaren opgelost of ingetrokken 1" in overview
     assert "Informatie van een professional: Wijkagent Sanne de Boer" in text(read(settings, f"kwesties/{AZC}/index.html"))
+    # The story's dates hold: the fund's ideas came before its first plan, the AZC's
+    # after its question opened, each answer after its question.
+    adopted = datetime.datetime.fromisoformat(first["adopted_at"])
+    assert all(datetime.datetime.fromisoformat(i["created_at"]) < adopted for i in store.ideas(db, FUND))
+    assert all(i["created_at"][:10] >= "2026-11-02" for i in store.ideas(db, AZC))
+    for q in store.questions(db, AZC):
+        assert all(a["created_at"] > q["created_at"] for a in q["answers"])
     # The demo's plan files are recorded as found, so changing the newest one is caught.
     folder = plan.plan_folder(settings, FUND)
     heads = plan.recorded_heads(db, FUND)
