@@ -78,6 +78,7 @@ def report(db, issue, versions, phase_changes):
         not_adopted.append({"agreement": a, "reason": reason})
     round_ = consent.current_round(db, issue.slug)
     return {
+        "ideas_left": ideas_left(db, issue.slug, adopted),
         "process": process(issue, versions, phase_changes),
         "channels": contributions_by_channel(db, issue.slug),
         "circle": store.circle(db, issue.slug),
@@ -86,6 +87,15 @@ def report(db, issue, versions, phase_changes):
         "versions": versions,
         "round_open": round_ is not None,
     }
+
+
+def ideas_left(db, slug, adopted):
+    """Shown ideas that no adopted agreement comes from, each with the concept agreements
+    that take it up (if any): what the circle brought in but did not (yet) decide on."""
+    used = {idea for a in adopted for idea in a.get("from_ideas", [])}
+    concept = [a for a in store.agreements(db, slug) if a["status"] == "concept"]
+    return [{"idea": idea, "in_concept": [a["code"] for a in concept if idea["number"] in a["from_ideas"]]}
+            for idea in store.ideas(db, slug) if not idea["hidden_at"] and f"I{idea['number']}" not in used]
 
 
 def process(issue, versions, phase_changes):

@@ -72,6 +72,19 @@ def test_verslag_names_every_adopted_agreement_and_the_response(built):
     assert "Versie 1 van het plan aangenomen (Dorpsavond" in page
 
 
+def test_verslag_names_the_ideas_the_plan_does_not_take_up(built, db):
+    adopted = plan.verify(plan.plan_folder(built, FUND))[-1].data["agreements"]
+    used = {code for a in adopted for code in a["from_ideas"]}
+    for slug in (FUND, AZC):
+        page = text(read(built, f"kwesties/{slug}/verslag/index.html"))
+        left = [i for i in store.ideas(db, slug) if not i["hidden_at"] and (slug == AZC or f"I{i['number']}" not in used)]
+        if left:
+            for idea in left:
+                assert f"I{idea['number']} : {idea['title']}" in page  # the code is a link
+        else:
+            assert "Elk idee staat in een afspraak van het plan" in page
+
+
 def test_json_export_validates_and_holds_no_email(built):
     schema = json.loads((Path(built["OUTPUT_PATH"]) / "schemas" / "kwestie.schema.json").read_text())
     for issue in load_public_issues(built):

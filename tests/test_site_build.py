@@ -114,6 +114,12 @@ def test_plan_history_page_shows_every_version_newest_first(settings):
         for line in changes:
             assert html.escape(line, quote=False) in page or line in text(page)
     assert "A4 is toegevoegd." in text(page)
+    for version in versions:  # the round's figures, read from each file
+        round_ = version.data["consent_round"]
+        if round_:
+            assert (f"Zo antwoordde de kring ({version.data['circle']['members']} mensen) in de ronde: "
+                    f"{round_['consented']} ingestemd, {round_['concerns']} met een zorg, {round_['objected']} met "
+                    f"bezwaar, {round_['no_answer']} niet gereageerd.") in text(page)
     assert "A2: status van ‘gepland’ naar ‘klaar’." in text(page)
     kwestie = text(read(settings, f"kwesties/{FUND}/index.html"))
     assert f"Het plan (versie {versions[-1].number})" in kwestie
