@@ -8,7 +8,9 @@
     invoke bench                the benchmarks in bench/
 """
 
+import shutil
 import sys
+from pathlib import Path
 
 from invoke import task
 
@@ -50,3 +52,7 @@ def bench(c):
     """Run the benchmarks (not part of the test suite)."""
     c.run(f"{sys.executable} bench/rebuild.py", pty=False)
     c.run(f"{sys.executable} bench/plan_yaml.py", pty=False)
+    if shutil.which("gunicorn", path=str(Path(sys.executable).parent)):
+        c.run(f"{sys.executable} bench/submit.py", pty=False)
+    else:
+        print("bench/submit.py needs gunicorn: pip install -e '.[production]'")

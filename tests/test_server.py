@@ -56,3 +56,31 @@ def test_the_server_serves_the_theme_and_answers_404(server):
     assert requests.get(server.url + "/../../etc/passwd", timeout=5).status_code == 404
     redirect = requests.get(f"{server.url}/kwesties/{AZC}", allow_redirects=False, timeout=5)
     assert redirect.status_code == 301 and redirect.headers["Location"].endswith(f"/kwesties/{AZC}/")
+
+
+def test_many_residents_at_once_lose_nothing(server):
+    """Concurrent ideas, while the rebuild worker writes too: every 303 is a stored idea,
+    none is a 500 (no 'database is locked'), and the page ends up counting them all."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from participation import db as database
+
+    url = f"{server.url}/deelnemen/{AZC}/idee"
+    token = form_token_from(requests.get(url, timeout=5).text)
+    time.sleep(1.1)
+
+    def send(n):
+        # One client address here: 16 stays under the rate limit (20 per window).
+        return requests.post(url, data={"title": f"Idee {n}", "form_started": token},
+                             allow_redirects=False, timeout=30).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(send, range(16)))
+    assert statuses == [303] * 16
+    db = database.connect(server.env["SAMENPLAN_DATABASE"])
+    try:
+        assert sorted(row[0] for row in db.execute("select title from ideas where issue = ?", [AZC])) == sorted(
+            f"Idee {n}" for n in range(16))
+    finally:
+        db.close()
+    assert wait_for(page_shows(f"{server.url}/kwesties/{AZC}/", "Ideeën (16)"), timeout=15)
