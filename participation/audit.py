@@ -20,6 +20,7 @@ ACTIONS = {
     "enter_question": "vraag ingevoerd (namens iemand)",
     "answer": "vraag beantwoord",
     "create_user": "account gemaakt",
+    "resend_confirmation": "bevestigingsmail opnieuw verstuurd",
     "propose_agreement": "afspraak voorgesteld",
     "amend_agreement": "afspraak aangepast",
     "open_round": "ronde geopend",

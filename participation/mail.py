@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+SECURITY = ("starttls", "ssl", "none")
 
 
 def send(settings, to, subject, body):
@@ -23,9 +24,12 @@ def send(settings, to, subject, body):
     message.set_content(body)
     host = settings.get("SAMENPLAN_SMTP_HOST")
     if host:
-        port = int(settings["SAMENPLAN_SMTP_PORT"])
-        with smtplib.SMTP(host, port, timeout=20) as smtp:
-            if port == 587:
+        security = settings.get("SAMENPLAN_SMTP_SECURITY", "starttls")
+        if security not in SECURITY:
+            raise ValueError(f"SAMENPLAN_SMTP_SECURITY must be one of {', '.join(SECURITY)}, not {security!r}")
+        connect = smtplib.SMTP_SSL if security == "ssl" else smtplib.SMTP
+        with connect(host, int(settings["SAMENPLAN_SMTP_PORT"]), timeout=20) as smtp:
+            if security == "starttls":
                 smtp.starttls()
             if settings.get("SAMENPLAN_SMTP_USER"):
                 smtp.login(settings["SAMENPLAN_SMTP_USER"], settings["SAMENPLAN_SMTP_PASSWORD"])

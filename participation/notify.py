@@ -1,4 +1,6 @@
-"""Tell the circle by e-mail: only members who gave an address and confirmed it."""
+"""Mail to members: the link that confirms an address, and news of a consent round
+(only to members who confirmed their address). A failing mail server is logged and
+reported back, never raised: what the member sent is stored already."""
 
 import logging
 
@@ -12,6 +14,21 @@ log = logging.getLogger(__name__)
 def confirmed_members(db, slug):
     return list(db.query("select id, name, email from members where issue = ? and email is not null "
                          "and email_confirmed_at is not null order by id", [slug]))
+
+
+def confirmation(settings, issue, member_id, name, email, *, secret, base_url):
+    """Mail the link that confirms this member's address; False when it could not be sent.
+
+    Must run inside a Flask app context (the mail text is a theme template)."""
+    token = tokens.confirm_token(secret, member_id, email)
+    link = f"{base_url.rstrip('/')}/deelnemen/{issue.slug}/bevestigen/{token}"
+    body = render_template("mail/bevestigen.txt", issue=issue, name=name, link=link)
+    try:
+        mail.send(settings, email, f"Bevestig je e-mailadres voor ‘{issue.title}’", body)
+    except OSError:
+        log.exception("Bevestigingsmail niet verstuurd (lid %s)", member_id)
+        return False
+    return True
 
 
 def round_opened(db, settings, issue, round_, *, secret, base_url):

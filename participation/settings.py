@@ -53,6 +53,7 @@ DEFAULTS = {
     "SAMENPLAN_OUTBOX": "",  # mail as files when no SMTP host is set; "" = outbox/ beside the database
     "SAMENPLAN_SMTP_HOST": "",
     "SAMENPLAN_SMTP_PORT": 587,
+    "SAMENPLAN_SMTP_SECURITY": "starttls",  # starttls, ssl (port 465) or none (a relay on localhost)
     "SAMENPLAN_SMTP_USER": "",
     "SAMENPLAN_SMTP_PASSWORD": "",
     "SAMENPLAN_MAIL_FROM": "samenplan <noreply@samenplan.invalid>",

@@ -13,7 +13,7 @@ from typing import Callable
 from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request,
                    session, url_for)
 
-from .. import accounts, audit, beheer_forms, moderation, phases, store, throttle
+from .. import accounts, audit, beheer_forms, moderation, notify, phases, store, throttle
 from .. import db as database
 from ..issues import (CONTRIBUTION_PHASES, ISSUE_FILE, SLUG, IssueFileError, issue_files, issues_folder,
                       read_issue, sort_key)
@@ -251,6 +251,25 @@ def move_phase(issue, target):
         audit.record(db, g.user, "phase", issue.slug, f"{issue.phase} → {target}")
         phases.set_phase(settings(), issue, target)
         store.mark_changed(db, issue.slug)
+
+
+@bp.post("/<slug>/lid/<int:number>/bevestigingsmail")
+@coordinator_required
+def resend_confirmation(slug, number):
+    """The link expired or the mail got lost: send the confirmation again, to the address the
+    member gave (which the coordinator never sees)."""
+    issue = find_issue(slug)
+    db = get_db()
+    member = store.member(db, number)
+    if member is None or member["issue"] != issue.slug:
+        abort(404)
+    if not member["email"] or member["email_confirmed_at"]:
+        return error_response(409, f"{member['name']} heeft geen e-mailadres dat nog bevestigd moet worden.")
+    if not notify.confirmation(settings(), issue, member["id"], member["name"], member["email"],
+                               secret=current_app.config["SECRET_KEY"], base_url=request.host_url):
+        return error_response(503, "De mail kon nu niet worden verstuurd. Probeer het later nog eens.")
+    audit.record(db, g.user, "resend_confirmation", issue.slug, f"lid {member['id']}")
+    return done(f"{member['name']} krijgt de bevestigingsmail opnieuw.", slug=issue.slug, anchor="kring")
 
 
 # On someone's behalf ----------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Callable
 from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
                    url_for)
 
-from .. import consent, forms, mail, store, throttle, tokens
+from .. import consent, forms, mail, notify, store, throttle, tokens
 from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES
 from .db import get_db, notify_rebuild
 from .errors import error_response
@@ -110,22 +110,12 @@ def contribute(slug, kind):
     if errors:
         return render_form(form.template, issue, values, errors, 400)
     public_id = form.save(get_db(), issue.slug, values)
-    if kind == "kring" and values["email"]:
-        send_confirmation(issue, int(public_id[1:]), values)
-    return stored(issue, public_id, form.thanks)
-
-
-def send_confirmation(issue, member_id, values):
-    """Mail the link that confirms the address. The member is stored already; a
-    failing mail server must not turn that into an error for the resident."""
-    token = tokens.confirm_token(secret(), member_id, values["email"])
-    link = url_for("deelnemen.confirm", slug=issue.slug, token=token, _external=True)
-    body = render_template("mail/bevestigen.txt", issue=issue, name=values["name"], link=link)
-    try:
-        mail.send(current_app.extensions["samenplan.settings"], values["email"],
-                  f"Bevestig je e-mailadres voor ‘{issue.title}’", body)
-    except OSError:
-        current_app.logger.exception("Bevestigingsmail niet verstuurd (lid %s)", member_id)
+    thanks = form.thanks
+    if kind == "kring" and values["email"] and not notify.confirmation(
+            current_app.extensions["samenplan.settings"], issue, int(public_id[1:]), values["name"],
+            values["email"], secret=secret(), base_url=request.host_url):
+        thanks = "bedankt-kring-zonder-mail"  # stored all the same; say the mail did not go
+    return stored(issue, public_id, thanks)
 
 
 def token_problem(error):

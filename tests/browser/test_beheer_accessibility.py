@@ -144,6 +144,7 @@ def beheer_data(site):
         member = store.add_member(db, SLUG, name="Ans", relation="buurtbewoner", email="ans@example.org")
         store.confirm_email(db, member, "ans@example.org")
         store.add_member(db, SLUG, name="Ali", relation="anders", relation_other="sportclub", channel="deur")
+        store.add_member(db, SLUG, name="Bea", relation="ondernemer", email="bea@example.org")  # not confirmed
         store.add_idea(db, SLUG, title="Koffie op zaterdag", body="In het café.", cost=300, author_name="Ans")
         store.add_idea(db, SLUG, title="Iets met een naam", channel="papier")
         store.set_hidden(db, "ideas", SLUG, 2, reason="Er stond een naam in.")
