@@ -37,8 +37,11 @@ def send(settings, to, subject, body):
         return None
     outbox = Path(settings["SAMENPLAN_OUTBOX"])
     outbox.mkdir(parents=True, exist_ok=True)
-    # Sortable by time, to the nanosecond, and unique.
-    path = outbox / f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{secrets.token_hex(3)}.eml"
+    # Sortable by time, to the nanosecond, and unique. One clock reading: the second and
+    # its fraction from two readings could straddle a second and sort out of order.
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now // 10**9))
+    path = outbox / f"{stamp}-{now % 10**9:09d}-{secrets.token_hex(3)}.eml"
     path.write_bytes(bytes(message))
     log.info("Mail in de outbox (geen SMTP ingesteld): %s", path)
     return path
