@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
@@ -48,6 +49,7 @@ class Issue:
     min_circle: int = 3
     budget: int | None = None  # total the plan may cost
     max_cost_per_agreement: int | None = None  # another numeric kader, checked at adoption
+    translations: tuple = ()  # the question in other languages: (Translation, ...)
     body: str = field(default="", repr=False)  # HTML rendered from Markdown
     source_path: str = field(default="", repr=False)
 
@@ -66,6 +68,54 @@ class Issue:
     @property
     def url(self):
         return f"kwesties/{self.slug}/"
+
+
+# Scripts written right to left, so the page can set dir="rtl" on them.
+RTL_LANGUAGES = {"ar", "fa", "he", "ps", "ur", "ckb", "yi", "dv"}
+TRANSLATED_QUESTION = re.compile(r"^question_([a-z]{2,3})$")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The open question in another language (Question_ar: … in kwestie.md)."""
+    lang: str  # BCP 47 language code, for the lang attribute
+    text: str
+
+    @property
+    def dir(self):
+        return "rtl" if self.lang in RTL_LANGUAGES else "ltr"
+
+    @property
+    def name(self):
+        """The language's name in Dutch: Arabisch."""
+        return language_name(self.lang, "nl")
+
+    @property
+    def own_name(self):
+        """The language's name in itself, so a reader recognises it: العربية."""
+        return language_name(self.lang, self.lang)
+
+
+def language_name(code, in_language):
+    """CLDR's name for a language (Babel); the code itself when CLDR does not know it."""
+    try:
+        return Locale.parse(in_language).languages.get(code, code)
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def _translations(metadata, path):
+    found = []
+    for key in sorted(metadata):
+        match = TRANSLATED_QUESTION.match(key)
+        if match and match.group(1) != "nl":
+            if match.group(1) not in Locale.parse("nl").languages:
+                raise IssueFileError(f"{path}: {key.capitalize()}: {match.group(1)!r} is geen taalcode (zoals en, ar, uk)")
+            text = _text(metadata, key)
+            if not text:
+                raise IssueFileError(f"{path}: {key.capitalize()} is leeg")
+            found.append(Translation(match.group(1), text))
+    return tuple(found)
 
 
 def _text(metadata, key, default=""):
@@ -131,6 +181,7 @@ def read_issue(path, settings):
         min_circle=_int(metadata, "min_circle", path, default=3),
         budget=_int(metadata, "budget", path),
         max_cost_per_agreement=_int(metadata, "max_cost_per_agreement", path),
+        translations=_translations(metadata, path),
         body=body,
         source_path=str(path),
     )

@@ -28,6 +28,7 @@ def public_state(db, issue, versions=(), siteurl=""):
             "slug": issue.slug,
             "title": issue.title,
             "question": issue.question,
+            "question_translations": {t.lang: t.text for t in issue.translations},
             "phase": issue.phase,
             "phase_label": issue.phase_label,
             "constraints": list(issue.constraints),

@@ -18,6 +18,24 @@ def test_demo_kwesties_have_question_phase_and_constraints(settings):
     assert "<h2" in azc.body  # Markdown rendered by Pelican's reader
 
 
+def test_the_question_in_other_languages(settings):
+    path = write_issue(settings, "talen", Question_ar="ما رأيك؟", Question_en="What do you think?")
+    issue = read_issue(path, settings)
+    assert [(t.lang, t.text, t.dir) for t in issue.translations] == [
+        ("ar", "ما رأيك؟", "rtl"), ("en", "What do you think?", "ltr")]
+    assert [(t.name, t.own_name) for t in issue.translations] == [("Arabisch", "العربية"), ("Engels", "English")]
+
+
+@pytest.mark.parametrize("metadata,message", [
+    ({"Question_xq": "Wat?"}, "Question_xq: 'xq' is geen taalcode"),
+    ({"Question_en": " "}, "Question_en is leeg"),
+])
+def test_a_wrong_translation_names_file_and_field(settings, metadata, message):
+    path = write_issue(settings, "talen", **metadata)
+    with pytest.raises(IssueFileError, match=message):
+        read_issue(path, settings)
+
+
 def test_unknown_phase_names_file_and_field(settings):
     path = write_issue(settings, "kapot", phase="misschien")
     with pytest.raises(IssueFileError, match="Phase"):

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from participation import store
 from participation.build import build
@@ -94,6 +95,18 @@ def test_content_pages_are_built(settings):
     build(settings)
     for slug in ("privacy", "toegankelijkheid", "over"):
         assert "<h1>" in read(settings, f"{slug}/index.html")
+
+
+def test_the_question_in_other_languages_carries_lang_and_dir(settings):
+    build(settings)
+    [azc] = [i for i in load_public_issues(settings) if i.slug == AZC]
+    assert {t.lang for t in azc.translations} >= {"en", "ar"}
+    for page in (f"kwesties/{AZC}/index.html", f"kwesties/{AZC}/poster/index.html"):
+        html_text = read(settings, page)
+        for t in azc.translations:
+            assert f'lang="{t.lang}" dir="{t.dir}">{escape(t.text)}<' in html_text
+            assert f'lang="{t.lang}" dir="{t.dir}">{t.own_name}<' in html_text
+    assert 'lang="ar" dir="rtl"' in read(settings, f"kwesties/{AZC}/index.html")
 
 
 def test_plan_history_page_shows_every_version_newest_first(settings):
