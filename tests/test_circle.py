@@ -315,6 +315,8 @@ def test_consent_concern_and_objection_in_a_round(send, client, settings, propos
     open_round_on(db, proposing, [1, 2])
     page = client.get(ans).get_data(as_text=True)
     assert "Kun je leven met het concept-plan?" in page
+    assert "<h3>A1: Koffieochtend op zaterdag</h3>" in page  # with what it costs, to decide on
+    assert "<dt>Kosten</dt><dd>€ 1.200</dd>" in page
     assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": ans.rsplit("/", 1)[1]}).status_code == 303
     response = send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "kind": "concern",
                                                             "reason": "Wie zet de koffie?", "token": bo.rsplit("/", 1)[1]})

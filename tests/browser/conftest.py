@@ -6,6 +6,7 @@ where it cannot, the tests are skipped with the reason, except under CI=true,
 where they fail: in CI the browser tests must run.
 """
 
+import datetime
 import email
 import os
 import re
@@ -17,7 +18,7 @@ import pytest
 import requests
 
 from participation import db as database
-from participation import store
+from participation import consent, store
 
 from ..support import AZC, ROOT, Server, form_token_from, write_issue
 
@@ -99,6 +100,8 @@ def site(tmp_path_factory):
     db = database.connect(server.env["SAMENPLAN_DATABASE"])
     store.add_agreement(db, "kwestie-proposing", what="Elke zaterdag koffie in het buurthuis", cost=1200)
     store.add_agreement(db, "kwestie-proposing", what="Een buurtapp voor iedereen")
+    # A round is open, so the pages show it: the members' personal pages ask for their answer.
+    consent.open_round(db, "kwestie-proposing", [1, 2], consent.end_of_day(datetime.date(2999, 12, 31)))
     db.close()
     server.start()
     yield server
