@@ -36,6 +36,7 @@ def summary(db, issue, versions, today):
         "budget_available": issue.budget,
         "budget_allocated": latest["budget"]["allocated"] if latest else 0,
         "agreements_by_status": by_status,
+        "without_response": sum(1 for a in agreements if not a.get("response")),
         "reviews": reviews(agreements, today),
     }
 

@@ -1,6 +1,7 @@
 """What the council reads: /besluiten/, the verslag, open data exports and feeds."""
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -34,11 +35,11 @@ def built(settings, db):
 
 
 def test_besluiten_lists_every_kwestie_with_figures_from_the_source(built, db):
-    overview = text(read(built, "besluiten/index.html"))
+    page = read(built, "besluiten/index.html")
     for issue in load_public_issues(built):
         versions = plan.verify(plan.plan_folder(built, issue.slug), issue.slug)
-        section = overview[overview.index(issue.title):]
-        section = section[: section.index("Verslag van")]
+        section = page[page.index(f'id="besluit-{issue.slug}"'):]
+        section = text(section[: section.index("</section>")])
         assert f"Mensen in de kring {sum(store.circle(db, issue.slug).values())}" in section
         assert f"Ideeën {store.idea_count(db, issue.slug)}" in section
         assert f"Versies van het plan {len(versions)}" in section
@@ -51,9 +52,23 @@ def test_besluiten_lists_every_kwestie_with_figures_from_the_source(built, db):
             assert re.search(rf"gepland bezig klaar gestopt \d+ \d+ {done} \d+", section)
 
 
+def test_besluiten_compares_the_kwesties_in_one_table(built, db):
+    page = read(built, "besluiten/index.html")
+    table = page[page.index('<table class="overview">'):page.index("</table>")]
+    for issue in load_public_issues(built):
+        row = text(table[table.index(f'href="#besluit-{issue.slug}"'):].split("</tr>")[0])
+        versions = plan.verify(plan.plan_folder(built, issue.slug), issue.slug)
+        agreements = versions[-1].data["agreements"] if versions else []
+        circle, ideas = sum(store.circle(db, issue.slug).values()), store.idea_count(db, issue.slug)
+        open_objections = sum(o["kind"] == "objection" and o["status"] == "open" for o in store.objections(db, issue.slug))
+        plan_cell = f"versie {len(versions)}, aangenomen" if versions else "nog geen"
+        assert f"{issue.phase_label} {circle} {ideas} {open_objections} {plan_cell}" in row
+        assert row.rstrip().endswith(f" {sum(not a.get('response') for a in agreements)} " + str(
+            sum(1 for a in agreements if a.get("review_at") and a["review_at"] < datetime.date.today().isoformat())))
+
+
 def test_besluiten_shows_overdue_reviews(built):
     from participation.council import reviews
-    import datetime
 
     latest = plan.verify(plan.plan_folder(built, FUND))[-1].data
     overdue = [r for r in reviews(latest["agreements"], datetime.date.today()) if r["state"] == "verlopen"]
