@@ -20,12 +20,13 @@ class ConsentError(ValueError):
     """An action the consent rules do not allow; the message says why, in Dutch."""
 
 
-def blockers(agreements, objections, *, budget=None, max_cost_per_agreement=None):
+def blockers(agreements, objections, *, budget=None, max_cost_per_agreement=None, max_agreements=None):
     """Why these agreements may not be adopted together, in Dutch; [] means they may.
 
     agreements: dicts with "id" and "cost" (the whole new version, carried-over
     agreements included); objections: dicts with "id", "agreement", "kind"
-    and "status". Concerns never block; open objections always do.
+    and "status". Concerns never block; open objections always do. The numeric
+    kaders a kwestie declares: budget (the total), max_cost_per_agreement, max_agreements.
     """
     reasons = []
     if not agreements:
@@ -42,6 +43,8 @@ def blockers(agreements, objections, *, budget=None, max_cost_per_agreement=None
         for a in agreements:
             if (a.get("cost") or 0) > max_cost_per_agreement:
                 reasons.append(f"{a['id']} kost {euro(a['cost'])}; per afspraak mag het {euro(max_cost_per_agreement)} zijn.")
+    if max_agreements is not None and len(agreements) > max_agreements:
+        reasons.append(f"Het plan heeft {len(agreements)} afspraken; er mogen er hoogstens {max_agreements} in staan.")
     return reasons
 
 
@@ -289,7 +292,8 @@ def draft_version(db, settings, issue, round_, *, adopted_at, meeting=None, now=
         "budget": {"available": issue.budget, "allocated": sum(a.get("cost") or 0 for a in agreements)},
     }
     reasons = blockers(agreements, [o for o in objections if o["agreement"] in included],
-                       budget=issue.budget, max_cost_per_agreement=issue.max_cost_per_agreement)
+                       budget=issue.budget, max_cost_per_agreement=issue.max_cost_per_agreement,
+                       max_agreements=issue.max_agreements)
     if not round_may_close(db, issue.slug, round_, now):
         reasons.insert(0, f"De ronde loopt nog tot {datum(round_['ends_at'])}, en nog niet iedereen heeft geantwoord.")
     return data, reasons

@@ -48,7 +48,8 @@ class Issue:
     ideas_until: datetime.date | None = None
     min_circle: int = 3
     budget: int | None = None  # total the plan may cost
-    max_cost_per_agreement: int | None = None  # another numeric kader, checked at adoption
+    max_cost_per_agreement: int | None = None  # numeric kaders, checked at adoption
+    max_agreements: int | None = None
     translations: tuple = ()  # the question in other languages: (Translation, ...)
     body: str = field(default="", repr=False)  # HTML rendered from Markdown
     source_path: str = field(default="", repr=False)
@@ -181,6 +182,7 @@ def read_issue(path, settings):
         min_circle=_int(metadata, "min_circle", path, default=3),
         budget=_int(metadata, "budget", path),
         max_cost_per_agreement=_int(metadata, "max_cost_per_agreement", path),
+        max_agreements=_int(metadata, "max_agreements", path),
         translations=_translations(metadata, path),
         body=body,
         source_path=str(path),

@@ -33,6 +33,8 @@ def public_state(db, issue, versions=(), siteurl=""):
             "phase_label": issue.phase_label,
             "constraints": list(issue.constraints),
             "budget": issue.budget,
+            "max_cost_per_agreement": issue.max_cost_per_agreement,
+            "max_agreements": issue.max_agreements,
             "min_circle": issue.min_circle,
             "place": issue.place,
             "municipality": issue.municipality,

@@ -42,14 +42,19 @@ agreement_ids = st.integers(min_value=1, max_value=5).map(lambda n: f"A{n}")
     objections=st.lists(st.tuples(agreement_ids, st.sampled_from(["objection", "concern"]),
                                   st.sampled_from(["open", "withdrawn", "resolved"])), max_size=8),
     budget=st.one_of(st.none(), st.integers(min_value=0, max_value=300_000)),
+    max_cost=st.one_of(st.none(), st.integers(min_value=0, max_value=100_000)),
+    max_agreements=st.one_of(st.none(), st.integers(min_value=0, max_value=5)),
 )
-def test_blockers_is_exactly_the_consent_rule(costs, objections, budget):
+def test_blockers_is_exactly_the_consent_rule(costs, objections, budget, max_cost, max_agreements):
     agreements = [{"id": i, "cost": c} for i, c in sorted(costs.items())]
     rows = [{"id": f"B{n}", "agreement": a, "kind": k, "status": s} for n, (a, k, s) in enumerate(objections, 1)]
-    reasons = consent.blockers(agreements, rows, budget=budget)
+    reasons = consent.blockers(agreements, rows, budget=budget, max_cost_per_agreement=max_cost,
+                               max_agreements=max_agreements)
     open_objection = any(k == "objection" and s == "open" and a in costs for a, k, s in objections)
-    over_budget = budget is not None and sum(costs.values()) > budget
-    assert (reasons == []) == (bool(costs) and not open_objection and not over_budget)
+    kaders_hold = ((budget is None or sum(costs.values()) <= budget)
+                   and (max_cost is None or all(c <= max_cost for c in costs.values()))
+                   and (max_agreements is None or len(costs) <= max_agreements))
+    assert (reasons == []) == (bool(costs) and not open_objection and kaders_hold)
     for n, (a, k, s) in enumerate(objections, 1):  # every blocking objection is named
         if k == "objection" and s == "open" and a in costs:
             assert any(f"(B{n})" in r for r in reasons)
@@ -64,8 +69,11 @@ steps = st.lists(st.tuples(st.sampled_from(["object", "concern", "withdraw", "am
 
 @hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=steps, costs=st.lists(st.integers(min_value=0, max_value=60_000), min_size=3, max_size=3),
-       budget=st.integers(min_value=50_000, max_value=150_000))
-def test_adoption_succeeds_exactly_when_no_open_objection_and_constraints_hold(steps, costs, budget):
+       budget=st.integers(min_value=50_000, max_value=150_000),
+       max_cost=st.one_of(st.none(), st.integers(min_value=30_000, max_value=70_000)),
+       max_agreements=st.one_of(st.none(), st.integers(min_value=2, max_value=4)))
+def test_adoption_succeeds_exactly_when_no_open_objection_and_constraints_hold(steps, costs, budget, max_cost,
+                                                                               max_agreements):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         shutil.copytree(ROOT / "content" / "pages", tmp / "content" / "pages")
@@ -73,7 +81,8 @@ def test_adoption_succeeds_exactly_when_no_open_objection_and_constraints_hold(s
             "PATH": str(tmp / "content"), "OUTPUT_PATH": str(tmp / "out"),
             "SAMENPLAN_DATABASE": str(tmp / "db.sqlite")})
         db = database.connect(settings["SAMENPLAN_DATABASE"])
-        issue = make_issue(settings, budget=str(budget))
+        kaders = {"max_cost_per_agreement": max_cost, "max_agreements": max_agreements}
+        issue = make_issue(settings, budget=str(budget), **{k: str(v) for k, v in kaders.items() if v is not None})
         people = members(db, 3)
         numbers = [consent.propose_agreement(db, settings, SLUG, what=f"Afspraak {n}", cost=c)
                    for n, c in enumerate(costs)]
@@ -95,7 +104,9 @@ def test_adoption_succeeds_exactly_when_no_open_objection_and_constraints_hold(s
                 consent.accept_amendment(db, SLUG, int(mine[0]["id"][1:]), member_id=member)
         open_blocking = {o["agreement"] for o in store.objections(db, SLUG)
                          if o["kind"] == "objection" and o["status"] == "open"}
-        expected = not open_blocking and sum(costs) <= budget
+        expected = (not open_blocking and sum(costs) <= budget
+                    and (max_cost is None or max(costs) <= max_cost)
+                    and (max_agreements is None or len(costs) <= max_agreements))
         try:
             version = consent.adopt(db, settings, issue, now=LATER)
             adopted = True

@@ -2,6 +2,7 @@
 
 import datetime
 import html
+import json
 import re
 from pathlib import Path
 
@@ -95,6 +96,17 @@ def test_content_pages_are_built(settings):
     build(settings)
     for slug in ("privacy", "toegankelijkheid", "over"):
         assert "<h1>" in read(settings, f"{slug}/index.html")
+
+
+def test_numeric_kaders_are_published_with_the_kwestie(settings):
+    write_issue(settings, "met-kaders", Budget="20000", Max_cost_per_agreement="5000", Max_agreements="3")
+    build(settings)
+    page = text(read(settings, "kwesties/met-kaders/index.html"))
+    assert "Er is maximaal € 20.000 te besteden." in page
+    assert "Eén afspraak mag hoogstens € 5.000 kosten." in page
+    assert "Er komen hoogstens 3 afspraken in het plan." in page
+    data = json.loads(read(settings, "kwesties/met-kaders.json"))["kwestie"]
+    assert (data["budget"], data["max_cost_per_agreement"], data["max_agreements"]) == (20000, 5000, 3)
 
 
 def test_the_question_in_other_languages_carries_lang_and_dir(settings):
