@@ -167,3 +167,13 @@ def test_control_characters_are_removed_before_storing(send, db):
 def test_odd_bodies_never_give_500(client, content_type, body):
     response = client.post(IDEA, data=body, headers={"Content-Type": content_type})
     assert response.status_code in (303, 400)
+
+
+@pytest.mark.parametrize("url", [f"/deelnemen/{AZC}/idee", f"/deelnemen/{AZC}/bestaat-niet", "/beheer/inloggen"])
+def test_every_answer_carries_the_security_headers(client, url):
+    response = client.get(url)
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "script-src" not in response.headers["Content-Security-Policy"]  # default-src 'none': no scripts
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"  # form tokens and personal data are never cached

@@ -51,6 +51,8 @@ def test_an_idea_reaches_the_static_page_and_survives_a_restart(server):
 
 def test_the_server_serves_the_theme_and_answers_404(server):
     assert requests.get(server.url + "/theme/css/samen.css", timeout=5).status_code == 200
+    home = requests.get(server.url + "/", timeout=5)
+    assert home.headers["X-Frame-Options"] == "DENY" and home.headers["Cache-Control"] != "no-store"
     missing = requests.get(server.url + "/bestaat/niet/", timeout=5)
     assert missing.status_code == 404 and "Pagina niet gevonden" in missing.text
     assert requests.get(server.url + "/../../etc/passwd", timeout=5).status_code == 404

@@ -17,7 +17,7 @@ from ..issues import IssueLookup
 from ..keys import secret_key
 from ..settings import load_settings
 from .. import templating
-from . import beheer, beheer_plan, csrf, db, deelnemen, errors, static_site
+from . import beheer, beheer_plan, csrf, db, deelnemen, errors, headers, static_site
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -65,6 +65,7 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
     db.init_app(app)
     errors.init_app(app)
     csrf.init_app(app)
+    headers.init_app(app)
     app.register_blueprint(deelnemen.bp)
     app.register_blueprint(beheer.bp)
     app.register_blueprint(beheer_plan.bp)

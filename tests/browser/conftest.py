@@ -80,7 +80,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    # bypass_csp: the tests inject axe-core as a script, which the pages' policy forbids.
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()

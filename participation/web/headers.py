@@ -1,0 +1,32 @@
+"""Security headers on every answer of the Flask app.
+
+The pages have no scripts and no inline styles, so the Content-Security-Policy
+can be strict: a page can load only its own stylesheet and images (the
+poster's QR code is a data: URI), post forms only to this host, and be
+framed by nobody (clickjacking on /beheer/). Pages rendered here hold form
+tokens, personal links or coordinator data, so they are never cached; the
+built site (served here only in the demo) keeps its own caching.
+"""
+
+from flask import request
+
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def add_security_headers(response):
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.blueprint != "site":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app):
+    app.after_request(add_security_headers)
