@@ -179,7 +179,7 @@ def test_poster_has_the_question_and_a_qr_code_to_the_kwestie(settings):
     assert uri and uri.group(2) == f"https://samen.example.nl/kwesties/{AZC}/"
     svg = urllib.parse.unquote(html.unescape(uri.group(1)).split(",", 1)[1])
     assert svg.startswith("<svg") and "path" in svg
-    assert "@page { size: A4" in page
+    assert (Path(settings["OUTPUT_PATH"]) / "theme" / "css" / "samen.css").read_text().count("@page { size: A4") == 1
 
 
 def test_questions_are_paginated_too(settings, db):
