@@ -268,6 +268,13 @@ def objections(db, issue, *, member_id=None):
 ERASED_NAME = "(verwijderd)"
 
 
+def forget_email(db, member_id):
+    """The member wants no more mail: the address goes. email_confirmed_at stays, so the
+    personal link (proof they once confirmed) keeps working."""
+    with database.write(db):
+        db.execute("update members set email = null where id = ?", [member_id])
+
+
 def erase_member(db, member_id):
     """Remove a person's data: name, e-mail, free-text relation; their contributions
     stay, anonymised, so the record of what the circle said and decided holds.

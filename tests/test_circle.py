@@ -386,3 +386,24 @@ def test_export_writes_json_csv_and_schemas(settings, db, tmp_path, monkeypatch)
     assert {f"{AZC}.json", f"{AZC}.csv", "kwestie.schema.json", "plan-version.schema.json"} <= names
     assert json.loads((tmp_path / "export" / f"{AZC}.json").read_text())["circle"]["size"] == 1
     assert all("anneke@example.org" not in p.read_text() for p in written)
+
+
+def test_a_member_can_ask_for_no_more_mail_and_keep_the_personal_link(send, client, settings, proposing, app, db):
+    from participation import consent, notify
+
+    personal = join_and_confirm(send, client, settings, proposing, "Ans", "ans@example.org")
+    assert "Stuur me geen e-mail meer" in client.get(personal).get_data(as_text=True)
+    response = client.post(f"/deelnemen/{proposing}/geen-mail", data={"token": personal.rsplit("/", 1)[1]})
+    assert response.status_code == 303 and response.headers["Location"].endswith("#mail")
+    assert db.execute("select email from members where name = 'Ans'").fetchone()[0] is None
+    page = client.get(personal)
+    assert page.status_code == 200 and "Je krijgt geen e-mail meer van ons" in page.get_data(as_text=True)
+    # A round opens: nobody is mailed, and Ans can still answer with her link.
+    open_round_on(db, proposing, [1])
+    issue = app.extensions["samenplan.issues"].get(proposing)
+    with app.test_request_context():
+        assert notify.round_opened(db, settings, issue, consent.current_round(db, proposing),
+                                   secret=app.config["SECRET_KEY"], base_url="http://localhost/") == 0
+    assert client.post(f"/deelnemen/{proposing}/instemmen",
+                       data={"token": personal.rsplit("/", 1)[1]}).status_code == 303
+    assert client.post(f"/deelnemen/{proposing}/geen-mail", data={"token": "kapot"}).status_code == 403

@@ -158,6 +158,7 @@ def member_from_token(issue, token):
     return member
 
 
+PERSONAL_PAGE_PHASES = CONTRIBUTION_PHASES + ("closed",)
 NOT_A_MEMBER = ("Bezwaar maken kan alleen als je in de kring zit en je e-mailadres hebt bevestigd. "
                 "Gebruik de persoonlijke link uit je e-mail. Heb je die niet? Doe dan mee in de kring, "
                 "of vraag de coördinator om je bezwaar op te schrijven.")
@@ -165,7 +166,7 @@ NOT_A_MEMBER = ("Bezwaar maken kan alleen als je in de kring zit en je e-mailadr
 
 @bp.get("/<slug>/lid/<token>")
 def personal(slug, token):
-    issue = find_issue(slug, CONTRIBUTION_PHASES + ("closed",))
+    issue = find_issue(slug, PERSONAL_PAGE_PHASES)
     member = member_from_token(issue, token)
     if member is None:
         return error_response(403, NOT_A_MEMBER)
@@ -220,12 +221,12 @@ def objection(slug):
     return stored(issue, f"B{number}", "bedankt-bezwaar")
 
 
-def member_action(slug, what, fragment, action):
+def member_action(slug, what, fragment, action, phases=OBJECTION_PHASES):
     """A POST from a member's personal page: check the link, do `action`, back to the page.
 
     action(db, issue, member) raises ConsentError (shown as 409) when the rules say no.
     """
-    issue = find_issue(slug, OBJECTION_PHASES, what)
+    issue = find_issue(slug, phases, what)
     token = request.form.get("token")
     member = member_from_token(issue, token)
     if member is None:
@@ -251,6 +252,14 @@ def accept_amendment(slug, number):
     return member_action(slug, "Een aanpassing accepteren", "#bezwaren", lambda db, issue, member: (
         consent.accept_amendment(db, issue.slug, number, member_id=member["id"],
                                  note="De indiener gaat akkoord met de aangepaste afspraak.")))
+
+
+@bp.post("/<slug>/geen-mail")
+def stop_mail(slug):
+    """AVG: the member wants no more mail. The address goes; the personal link keeps working."""
+    return member_action(slug, "Geen e-mail meer", "#mail",
+                         lambda db, issue, member: store.forget_email(db, member["id"]),
+                         phases=PERSONAL_PAGE_PHASES)
 
 
 @bp.post("/<slug>/bezwaar/<int:number>/intrekken")
