@@ -98,6 +98,19 @@ def test_content_pages_are_built(settings):
         assert "<h1>" in read(settings, f"{slug}/index.html")
 
 
+def test_a_paper_form_for_those_who_would_rather_write(settings):
+    from participation.store import RELATIONS
+
+    build(settings)
+    [azc] = [i for i in load_public_issues(settings) if i.slug == AZC]
+    page = text(read(settings, f"kwesties/{AZC}/papier/index.html"))
+    assert azc.question in page and azc.coordinator in page
+    for label in RELATIONS.values():
+        assert f"☐ {label}" in page
+    assert "e-mail" in page and "<input" not in read(settings, f"kwesties/{AZC}/papier/index.html")
+    assert f'href="/kwesties/{AZC}/papier/"' in read(settings, f"kwesties/{AZC}/index.html")
+
+
 def test_numeric_kaders_are_published_with_the_kwestie(settings):
     write_issue(settings, "met-kaders", Budget="20000", Max_cost_per_agreement="5000", Max_agreements="3")
     build(settings)
@@ -113,7 +126,7 @@ def test_the_question_in_other_languages_carries_lang_and_dir(settings):
     build(settings)
     [azc] = [i for i in load_public_issues(settings) if i.slug == AZC]
     assert {t.lang for t in azc.translations} >= {"en", "ar"}
-    for page in (f"kwesties/{AZC}/index.html", f"kwesties/{AZC}/poster/index.html"):
+    for page in (f"kwesties/{AZC}/index.html", f"kwesties/{AZC}/poster/index.html", f"kwesties/{AZC}/papier/index.html"):
         html_text = read(settings, page)
         for t in azc.translations:
             assert f'lang="{t.lang}" dir="{t.dir}">{escape(t.text)}<' in html_text

@@ -140,6 +140,7 @@ class KwestieGenerator(Generator):
         join_url = f"{poster.public_url(settings)}/kwesties/{issue.slug}/"
         rendered.append(self.render(folder / "poster" / "index.html", "poster", issue=issue, join_url=join_url,
                                     qr=poster.qr_data_uri(join_url)))
+        rendered.append(self.render(folder / "papier" / "index.html", "papier", issue=issue, join_url=join_url))
         rendered.append(self.render(folder / "verslag" / "index.html", "verslag", issue=issue,
                                     report=council.report(db, issue, versions, changes), today=self.today))
         rendered += self.write_list_pages(db, issue, "ideeen", store.idea_count, store.ideas)

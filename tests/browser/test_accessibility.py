@@ -26,6 +26,7 @@ PAGES = [
     ("plan history, no plan yet", "plan", f"/kwesties/{AZC}/plan/", False),
     ("council overview", "besluiten", "/besluiten/", False),
     ("poster", "poster", f"/kwesties/{AZC}/poster/", False),
+    ("paper form", "papier", f"/kwesties/{AZC}/papier/", False),
     ("final report with a plan", "verslag", f"/kwesties/{FUND}/verslag/", False),
     ("final report without a plan", "verslag", f"/kwesties/{AZC}/verslag/", False),
     ("privacy statement", "page", "/privacy/", False),
