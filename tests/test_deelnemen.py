@@ -177,3 +177,13 @@ def test_every_answer_carries_the_security_headers(client, url):
     assert "script-src" not in response.headers["Content-Security-Policy"]  # default-src 'none': no scripts
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"  # form tokens and personal data are never cached
+
+
+def test_a_kwestie_file_being_edited_gives_503_and_stores_nothing(send, settings, db):
+    """Someone saves kwestie.md with a mistake: residents are told to try again, not shown a 500."""
+    write_issue(settings, "in-bewerking", phase="open")
+    assert send("/deelnemen/in-bewerking/idee", data={"title": "Koffie"}).status_code == 303
+    write_issue(settings, "in-bewerking", phase="misschien")
+    response = send("/deelnemen/in-bewerking/idee", data={"title": "Thee"})
+    assert response.status_code == 503 and "Er is niets opgeslagen" in response.get_data(as_text=True)
+    assert [i["title"] for i in store.ideas(db, "in-bewerking")] == ["Koffie"]

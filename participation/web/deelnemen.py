@@ -13,7 +13,7 @@ from flask import (Blueprint, abort, current_app, jsonify, make_response, redire
                    url_for)
 
 from .. import consent, forms, mail, notify, store, throttle, tokens
-from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES
+from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES, IssueFileError
 from .db import get_db, notify_rebuild
 from .errors import error_response
 from .negotiate import wants_json
@@ -44,9 +44,19 @@ def secret():
     return current_app.config["SECRET_KEY"]
 
 
+PERSONAL_PAGE_PHASES = CONTRIBUTION_PHASES + ("closed",)
+UNREADABLE = ("Deze kwestie wordt op dit moment bijgewerkt. Er is niets opgeslagen. "
+              "Probeer het over een paar minuten opnieuw.")
+
+
 def find_issue(slug, phases, what="Dat"):
-    """The public kwestie, or abort: 404 when unknown, 409 in the wrong phase."""
-    issue = current_app.extensions["samenplan.issues"].get(slug)
+    """The public kwestie, or abort: 404 when unknown, 409 in the wrong phase, 503 while its
+    kwestie.md cannot be read (someone is editing it): the resident is told to try again."""
+    try:
+        issue = current_app.extensions["samenplan.issues"].get(slug)
+    except IssueFileError as error:
+        current_app.logger.error("Kwestie niet te lezen: %s", error)
+        abort(make_response(error_response(503, UNREADABLE)))
     if issue is None:
         abort(404)
     if issue.phase not in phases:
@@ -158,7 +168,6 @@ def member_from_token(issue, token):
     return member
 
 
-PERSONAL_PAGE_PHASES = CONTRIBUTION_PHASES + ("closed",)
 NOT_A_MEMBER = ("Bezwaar maken kan alleen als je in de kring zit en je e-mailadres hebt bevestigd. "
                 "Gebruik de persoonlijke link uit je e-mail. Heb je die niet? Doe dan mee in de kring, "
                 "of vraag de coördinator om je bezwaar op te schrijven.")

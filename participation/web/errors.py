@@ -17,6 +17,7 @@ MESSAGES = {
     409: ("Dat kan nu niet", "Dat kan niet in de fase waarin deze kwestie nu is."),
     413: ("Je bericht is te groot", "Maak je tekst korter en probeer het opnieuw. Je kunt tot ongeveer 60.000 tekens sturen."),
     429: ("Even wachten", "Je stuurt veel berichten kort na elkaar. Wacht een minuut en probeer het opnieuw."),
+    503: ("Even niet beschikbaar", "Probeer het over een paar minuten opnieuw."),
     500: ("Er ging bij ons iets mis", "Probeer het later nog eens. Lukt het dan nog niet? Vraag de coördinator om hulp."),
 }
 
