@@ -233,11 +233,16 @@ def round_figures(db, slug, round_):
             "objected": answers.get("objection", 0), "no_answer": max(0, members - answered)}
 
 
+def round_over(round_, now=None):
+    """Past the round's last day. Answers still count until the plan is adopted."""
+    return (now or database.now()) >= round_["ends_at"]
+
+
 def round_may_close(db, slug, round_, now=None):
     """After the end date, or earlier once every member has answered."""
     now = now or database.now()
     figures = round_figures(db, slug, round_)
-    return now >= round_["ends_at"] or bool(figures["members"] and not figures["no_answer"])
+    return round_over(round_, now) or bool(figures["members"] and not figures["no_answer"])
 
 
 # Adoption -----------------------------------------------------------------------------

@@ -407,3 +407,24 @@ def test_a_member_can_ask_for_no_more_mail_and_keep_the_personal_link(send, clie
     assert client.post(f"/deelnemen/{proposing}/instemmen",
                        data={"token": personal.rsplit("/", 1)[1]}).status_code == 303
     assert client.post(f"/deelnemen/{proposing}/geen-mail", data={"token": "kapot"}).status_code == 403
+
+
+def test_after_the_last_day_the_pages_say_the_round_has_ended(send, client, settings, proposing, db):
+    from participation.build import build
+
+    from .test_site_build import read, text
+
+    personal = join_and_confirm(send, client, settings, proposing, "Ans", "ans@example.org")
+    open_round_on(db, proposing, [1, 2])
+    build(settings)
+    assert "Er loopt een ronde tot en met" in text(read(settings, f"kwesties/{proposing}/index.html"))
+    assert "Dat kan tot en met" in client.get(personal).get_data(as_text=True)
+    with database.write(db):
+        db.execute("update consent_rounds set ends_at = '2000-01-03T22:59:59+00:00'")
+    build(settings)
+    page = text(read(settings, f"kwesties/{proposing}/index.html"))
+    assert "De ronde liep tot en met 3 januari 2000." in page and "Er loopt een ronde" not in page
+    assert "Je kunt nog reageren tot de coördinator het plan aanneemt" in client.get(personal).get_data(as_text=True)
+    # Answers after the last day still count, until the plan is adopted.
+    token = personal.rsplit("/", 1)[1]
+    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": token}).status_code == 303

@@ -126,6 +126,7 @@ class KwestieGenerator(Generator):
             current_plan=versions[-1] if versions else None,
             consent_round=round_,
             round_figures=consent.round_figures(db, issue.slug, round_) if round_ else None,
+            round_over=bool(round_) and consent.round_over(round_),
             objections=store.objections(db, issue.slug),
             accepting=issue.accepts_contributions,
         )]

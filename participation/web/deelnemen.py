@@ -194,7 +194,7 @@ def render_objection_page(issue, member, token, values, errors, status=200):
         "deelnemen/bezwaar.html", issue, values, errors, status,
         member=member, token=token, agreements=agreements, own_objections=own,
         can_object=issue.phase in OBJECTION_PHASES,
-        consent_round=round_,
+        consent_round=round_, round_over=bool(round_) and consent.round_over(round_),
         round_agreements=[a for a in agreements if round_ and a["number"] in round_["agreements"]],
         my_answer=consent.answer_of(db, round_, member["id"]) if round_ else None,
     )
