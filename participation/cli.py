@@ -154,7 +154,7 @@ def export(folder="export", settings_file=None):
     """Write the open data of every public kwestie into folder; returns the files written."""
     from pathlib import Path
 
-    from . import opendata, plan
+    from . import consent, opendata
     from . import db as database
     from .issues import load_public_issues
     from .site.generator import SCHEMAS
@@ -166,7 +166,7 @@ def export(folder="export", settings_file=None):
     written = []
     try:
         for issue in load_public_issues(settings):
-            versions = plan.verify(plan.plan_folder(settings, issue.slug), issue.slug, plan.recorded_heads(db, issue.slug))
+            versions = consent.plan_versions(settings, issue.slug, db)
             state = opendata.public_state(db, issue, versions, settings["SITEURL"])
             for suffix, text in ((".json", opendata.to_json(state)), (".csv", opendata.to_csv(state))):
                 path = target / f"{issue.slug}{suffix}"

@@ -51,9 +51,14 @@ def blockers(agreements, objections, *, budget=None, max_cost_per_agreement=None
 # Agreements ---------------------------------------------------------------------
 
 
-def latest_version(settings, slug, db=None):
+def plan_versions(settings, slug, db=None):
+    """Every adopted version, checked against the chain (and the hashes in SQLite, given db)."""
     heads = plan.recorded_heads(db, slug) if db is not None else None
-    versions = plan.verify(plan.plan_folder(settings, slug), slug, heads)
+    return plan.verify(plan.plan_folder(settings, slug), slug, heads)
+
+
+def latest_version(settings, slug, db=None):
+    versions = plan_versions(settings, slug, db)
     return versions[-1] if versions else None
 
 

@@ -1,5 +1,5 @@
-"""Mail to members: the link that confirms an address, and news of a consent round
-(only to members who confirmed their address). A failing mail server is logged and
+"""Mail to members: the link that confirms an address, news of a consent round and of
+an adopted plan (only to members who confirmed their address). A failing mail server is logged and
 reported back, never raised: what the member sent is stored already."""
 
 import logging
@@ -46,4 +46,20 @@ def round_opened(db, settings, issue, round_, *, secret, base_url):
             sent += 1
         except OSError:
             log.exception("Mail over de ronde niet verstuurd (lid %s)", member["id"])
+    return sent
+
+
+def plan_adopted(db, settings, issue, version, changes, *, plan_url):
+    """Mail every confirmed member that the circle adopted a version, with what changed.
+
+    changes: plan.describe() lines. Returns the number sent; failures are logged."""
+    sent = 0
+    for member in confirmed_members(db, issue.slug):
+        body = render_template("mail/aangenomen.txt", issue=issue, name=member["name"], version=version,
+                               changes=changes, link=plan_url)
+        try:
+            mail.send(settings, member["email"], f"Het plan voor ‘{issue.title}’ is aangenomen", body)
+            sent += 1
+        except OSError:
+            log.exception("Mail over het aangenomen plan niet verstuurd (lid %s)", member["id"])
     return sent

@@ -6,12 +6,22 @@
     samenplan plan diff <slug> 1 2      what changed, agreement by agreement
 """
 
+import argparse
 import datetime
 import sys
 
 from . import audit, consent, phases, plan
 from . import db as database
+from .forms import parse_number
 from .issues import issue_files, read_issue
+
+
+def agreement_number(text):
+    """'A2' or '2' -> 2, for argparse; anything else is a usage error that says what to type."""
+    number = parse_number(text, "A")
+    if number is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen afspraak; schrijf A1, A2, …")
+    return number
 
 
 def add_parser(commands):
@@ -19,7 +29,7 @@ def add_parser(commands):
     sub = p.add_subparsers(dest="plan_command", required=True)
     propose = sub.add_parser("propose", help="open een ronde over afspraken uit het concept-plan")
     propose.add_argument("slug")
-    propose.add_argument("agreements", nargs="+", help="A1 A2 …")
+    propose.add_argument("agreements", nargs="+", type=agreement_number, help="A1 A2 …")
     propose.add_argument("--until", required=True, type=datetime.date.fromisoformat, help="laatste dag, JJJJ-MM-DD")
     adopt = sub.add_parser("adopt", help="neem de versie aan (kan niet bij een open bezwaar)")
     adopt.add_argument("slug")
@@ -42,7 +52,7 @@ def run(args, settings):
     db = database.connect(settings["SAMENPLAN_DATABASE"])
     try:
         if args.plan_command == "propose":
-            numbers = [int(a.upper().removeprefix("A")) for a in args.agreements]
+            numbers = args.agreements
             with database.write(db):
                 consent.open_round(db, issue.slug, numbers, consent.end_of_day(args.until))
                 audit.record(db, None, "open_round", issue.slug, f"{', '.join(f'A{n}' for n in numbers)} tot {args.until}")
@@ -78,7 +88,7 @@ def verify(settings, slug=None):
     db = database.connect(settings["SAMENPLAN_DATABASE"])
     for name in slugs:
         try:
-            versions = plan.verify(plan.plan_folder(settings, name), name, plan.recorded_heads(db, name))
+            versions = consent.plan_versions(settings, name, db)
             print(f"{name}: {len(versions)} versie(s), keten klopt")
         except plan.PlanError as error:
             print(f"{name}: FOUT: {error}", file=sys.stderr)
@@ -89,7 +99,7 @@ def verify(settings, slug=None):
 
 def show_diff(settings, slug, a, b):
     try:
-        versions = {v.number: v for v in plan.verify(plan.plan_folder(settings, slug), slug)}
+        versions = {v.number: v for v in consent.plan_versions(settings, slug)}
     except plan.PlanError as error:
         print(f"{slug}: FOUT: {error}", file=sys.stderr)
         return 1

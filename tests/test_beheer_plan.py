@@ -127,7 +127,13 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
     assert read_issue(kwestie["path"], settings).phase == "adopted"
     assert [a["status"] for a in store.agreements(db, SLUG)] == ["adopted", "concept"]
     page = client.get(PLAN).get_data(as_text=True)
-    assert "Versie 1 van het plan is aangenomen. De fase is nu ‘gedragen plan’." in page
+    assert "Versie 1 van het plan is aangenomen. De fase is nu ‘gedragen plan’. 1 persoon kreeg er een e-mail over." in page
+    # Ans (the only confirmed address) hears what the circle decided, with a link to the plan.
+    adopted_mail = email.message_from_bytes(outbox(settings)[-1].read_bytes())
+    body = adopted_mail.get_payload(decode=True).decode()
+    assert adopted_mail["To"] == "ans@example.org" and "is aangenomen" in adopted_mail["Subject"]
+    assert "versie 1" in body and "- A1 is toegevoegd." in body and f"/kwesties/{SLUG}/plan/" in body
+    assert len(outbox(settings)) == 2  # the round, and the adoption
 
     # Follow-up: a status (version 2) and the municipality's response (version 3).
     response = post(client, f"{PLAN}uitvoering/1", {"status": "in_progress", "note": "De eerste ochtend was vol."})

@@ -134,6 +134,12 @@ def test_plan_verify_command_exits_non_zero_naming_the_version(tmp_path):
     assert diff.returncode == 1  # a broken chain is not diffed
 
 
+def test_an_odd_agreement_number_on_the_command_line_is_a_usage_error(tmp_path):
+    result = run_cli("propose", "azc-cafe-de-zwaan", "A²", "--until", "2099-12-31",
+                     settings_env={"SAMENPLAN_DATABASE": str(tmp_path / "db.sqlite"), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 2 and "'A²' is geen afspraak" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_propose_and_adopt_on_the_command_line(tmp_path):
     from participation import consent, store
     from participation import db as database

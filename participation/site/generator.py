@@ -167,8 +167,7 @@ class KwestieGenerator(Generator):
     def plan_versions(self, db, issue):
         """The verified plan versions, and a message when the chain does not check out."""
         try:
-            heads = plan.recorded_heads(db, issue.slug)
-            return plan.verify(plan.plan_folder(self.settings, issue.slug), issue.slug, heads), None
+            return consent.plan_versions(self.settings, issue.slug, db), None
         except plan.PlanError as error:
             log.error("Plan van %s klopt niet: %s", issue.slug, error)
             return [], str(error)

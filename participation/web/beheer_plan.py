@@ -16,7 +16,7 @@ from textwrap import shorten
 
 from flask import Blueprint, abort, current_app, g, make_response, render_template, request
 
-from .. import audit, beheer_forms, concept_plan, consent, moderation, notify, phases, plan, store
+from .. import audit, beheer_forms, concept_plan, consent, moderation, notify, phases, plan, poster, store
 from .. import db as database
 from ..issues import OBJECTION_PHASES, PHASES
 from ..store import RELATIONS
@@ -297,6 +297,13 @@ def adopt(slug):
     if issue.phase == "proposing" and not phase_refusals(issue, "adopted"):
         move_phase(issue, "adopted")
         message += f" De fase is nu ‘{PHASES['adopted']}’."
+    # After the commit, as for a round: the circle hears what it decided.
+    versions = consent.plan_versions(settings(), issue.slug, db)
+    changes = plan.describe(plan.diff(versions[-2].data if len(versions) > 1 else None, version.data))
+    mailed = notify.plan_adopted(db, settings(), issue, version, changes,
+                                 plan_url=f"{poster.public_url(settings())}/kwesties/{issue.slug}/plan/")
+    if mailed:
+        message += f" {mailed} {'persoon kreeg' if mailed == 1 else 'mensen kregen'} er een e-mail over."
     return back(message, issue, "plan")
 
 
