@@ -114,3 +114,24 @@ def test_a_failed_rebuild_is_retried_and_loses_nothing(settings, db):
         assert wait_for(lambda: store.pending_changes(db) == (None, set()))
     finally:
         rebuilder.stop()
+
+
+def test_a_kwestie_saved_with_a_mistake_does_not_hold_up_the_others(settings, db):
+    build(settings)
+    rebuilder = Rebuilder(settings)
+    azc_file = Path(settings["PATH"]) / "kwesties" / AZC / "kwestie.md"
+    good = azc_file.read_text(encoding="utf-8")
+    azc_file.write_text(good.replace("Phase: open", "Phase: misschien"), encoding="utf-8")
+    store.add_idea(db, AZC, title="Stond er al voor de fout")  # stored before the file broke
+    store.add_idea(db, FUND, title="Een nieuw bankje")
+    rebuilder.rebuild_pending()  # does not raise: AZC keeps its pages, FUND goes on
+    output = Path(settings["OUTPUT_PATH"]) / "kwesties"
+    assert "Een nieuw bankje" in (output / FUND / "index.html").read_text(encoding="utf-8")
+    azc_page = (output / AZC / "index.html").read_text(encoding="utf-8")
+    assert "Stond er al voor de fout" in azc_page and "We willen samen een plan maken" in azc_page
+    assert store.pending_changes(db) == (None, set())
+    # Fixed: the next change reads the file again.
+    azc_file.write_text(good.replace("Summary: ", "Summary: Nieuw. "), encoding="utf-8")
+    store.add_idea(db, AZC, title="Na de reparatie")
+    rebuilder.rebuild_pending()
+    assert "Nieuw." in (Path(settings["OUTPUT_PATH"]) / "index.html").read_text(encoding="utf-8")

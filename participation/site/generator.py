@@ -18,7 +18,7 @@ from pelican.generators import Generator
 
 from .. import consent, council, feeds, opendata, plan, poster, store
 from .. import db as database
-from ..issues import issue_files, read_issue, sort_key
+from ..issues import IssueFileError, issue_files, read_issue, sort_key
 
 log = logging.getLogger(__name__)
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
@@ -50,9 +50,15 @@ class KwestieGenerator(Generator):
         mtime = path.stat().st_mtime_ns if path.is_file() else None
         if mtime == self._mtimes.get(slug):
             return False
+        try:
+            issue = read_issue(path, self.settings) if mtime else None
+        except IssueFileError as error:
+            # Someone saved it with a mistake: its pages stay as they were (with new
+            # contributions), the other kwesties go on, and it is read again next time.
+            log.error("%s; de pagina's van %s blijven zoals ze waren", error, slug)
+            return False
         self._mtimes[slug] = mtime
         others = [i for i in self.issues if i.slug != slug]
-        issue = read_issue(path, self.settings) if mtime else None
         if issue is None or not issue.is_public:
             for path in (f"kwesties/{slug}", f"kwesties/{slug}.json", f"kwesties/{slug}.csv", f"feeds/{slug}.atom.xml"):
                 self._remove(Path(path))
