@@ -49,17 +49,24 @@ def round_opened(db, settings, issue, round_, *, secret, base_url):
     return sent
 
 
-def plan_adopted(db, settings, issue, version, changes, *, plan_url):
-    """Mail every confirmed member that the circle adopted a version, with what changed.
+SUBJECTS = {"adoption": "Het plan voor ‘{}’ is aangenomen",
+            "response": "De gemeente reageert op het plan voor ‘{}’"}
 
-    changes: plan.describe() lines. Returns the number sent; failures are logged."""
+
+def new_version(db, settings, issue, version, changes, *, plan_url):
+    """Mail every confirmed member about an adopted version or the municipality's response,
+    with what changed (plan.describe() lines). Follow-up statuses are not mailed: they
+    would come too often. Returns the number sent; failures are logged."""
+    kind = version.data["kind"]
+    if kind not in SUBJECTS:
+        return 0
     sent = 0
     for member in confirmed_members(db, issue.slug):
-        body = render_template("mail/aangenomen.txt", issue=issue, name=member["name"], version=version,
+        body = render_template("mail/nieuwe-versie.txt", issue=issue, name=member["name"], version=version,
                                changes=changes, link=plan_url)
         try:
-            mail.send(settings, member["email"], f"Het plan voor ‘{issue.title}’ is aangenomen", body)
+            mail.send(settings, member["email"], SUBJECTS[kind].format(issue.title), body)
             sent += 1
         except OSError:
-            log.exception("Mail over het aangenomen plan niet verstuurd (lid %s)", member["id"])
+            log.exception("Mail over versie %s niet verstuurd (lid %s)", version.number, member["id"])
     return sent

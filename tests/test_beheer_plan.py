@@ -143,6 +143,11 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
     assert response.status_code == 303
     versions = plan.verify(folder, SLUG, plan.recorded_heads(db, SLUG))
     assert [(v.number, v.data["kind"]) for v in versions] == [(1, "adoption"), (2, "status_update"), (3, "response")]
+    # The response is mailed to the circle; the status update is not (it would come too often).
+    assert len(outbox(settings)) == 3
+    response_mail = email.message_from_bytes(outbox(settings)[-1].read_bytes())
+    assert "De gemeente reageert" in response_mail["Subject"]
+    assert "We betalen de koffie in 2027." in response_mail.get_payload(decode=True).decode()
     [agreement] = versions[-1].data["agreements"]
     assert agreement["status"] == "in_progress"
     assert agreement["status_notes"][0]["note"] == "De eerste ochtend was vol."

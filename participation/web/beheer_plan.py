@@ -297,14 +297,17 @@ def adopt(slug):
     if issue.phase == "proposing" and not phase_refusals(issue, "adopted"):
         move_phase(issue, "adopted")
         message += f" De fase is nu ‘{PHASES['adopted']}’."
-    # After the commit, as for a round: the circle hears what it decided.
+    return back(message + tell_circle(issue, version), issue, "plan")
+
+
+def tell_circle(issue, version):
+    """After the commit, as for a round: mail the circle what changed; the sentence that says so."""
+    db = get_db()
     versions = consent.plan_versions(settings(), issue.slug, db)
     changes = plan.describe(plan.diff(versions[-2].data if len(versions) > 1 else None, version.data))
-    mailed = notify.plan_adopted(db, settings(), issue, version, changes,
-                                 plan_url=f"{poster.public_url(settings())}/kwesties/{issue.slug}/plan/")
-    if mailed:
-        message += f" {mailed} {'persoon kreeg' if mailed == 1 else 'mensen kregen'} er een e-mail over."
-    return back(message, issue, "plan")
+    mailed = notify.new_version(db, settings(), issue, version, changes,
+                                plan_url=f"{poster.public_url(settings())}/kwesties/{issue.slug}/plan/")
+    return f" {mailed} {'persoon kreeg' if mailed == 1 else 'mensen kregen'} er een e-mail over." if mailed else ""
 
 
 # Follow-up of the adopted plan ------------------------------------------------------
@@ -350,4 +353,5 @@ def municipality_response(slug, number):
                          f"A{number}: {values['decision']}, versie {version.number}, {version.sha256}")
     except REFUSALS as error:
         return refuse(issue, error, form, values)
-    return back(f"De reactie van de gemeente op A{number} staat in versie {version.number}.", issue, f"plan-A{number}")
+    return back(f"De reactie van de gemeente op A{number} staat in versie {version.number}." + tell_circle(issue, version),
+                issue, f"plan-A{number}")
