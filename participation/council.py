@@ -7,7 +7,7 @@ source every time, never copied by hand.
 
 import datetime
 
-from . import consent, plan, store
+from . import consent, opendata, plan, store
 from .issues import PHASES
 
 CHANNEL_TABLES = {"members": "mensen in de kring", "ideas": "ideeën", "questions": "vragen",
@@ -39,6 +39,21 @@ def summary(db, issue, versions, today):
         "without_response": sum(1 for a in agreements if not a.get("response")),
         "reviews": reviews(agreements, today),
     }
+
+
+OVERVIEW_COLUMNS = ["kwestie", "titel", "fase", "kring", "ideeen", "bezwaren_open", "bezwaren_opgelost",
+                    "versies", "laatst_aangenomen", "budget_beschikbaar", "budget_toegekend",
+                    "afspraken_zonder_reactie_gemeente", "evaluaties_verlopen"]
+
+
+def overview_csv(summaries):
+    """/besluiten.csv: the council's overview, one row per kwestie, for a spreadsheet."""
+    return opendata.csv_text(OVERVIEW_COLUMNS, [[
+        s["issue"].slug, s["issue"].title, s["issue"].phase, s["circle_size"], s["ideas"], s["objections_open"],
+        s["objections_resolved"], s["versions"], s["last_adoption"], s["budget_available"],
+        s["budget_allocated"] if s["versions"] else None, s["without_response"],
+        sum(r["state"] == "verlopen" for r in s["reviews"]),
+    ] for s in summaries])
 
 
 def reviews(agreements, today):

@@ -109,9 +109,14 @@ def to_csv(state):
         if a["status"] == "concept":
             rows.append(["afspraak (concept)", a["id"], ", ".join(a["from_ideas"]), a["what"], a["who"], a["cost"],
                          "", "", "", "concept", None])
+    return csv_text(CSV_COLUMNS, rows)
+
+
+def csv_text(columns, rows):
+    """CSV for a spreadsheet: a header row, None as empty, formula-like cells neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     for row in rows:
         writer.writerow(["" if v is None else neutralise(v) for v in row])
     return out.getvalue()

@@ -67,6 +67,21 @@ def test_besluiten_compares_the_kwesties_in_one_table(built, db):
             sum(1 for a in agreements if a.get("review_at") and a["review_at"] < datetime.date.today().isoformat())))
 
 
+def test_the_council_overview_as_csv_matches_the_source(built, db):
+    rows = list(csv.DictReader(io.StringIO(read(built, "besluiten.csv"))))
+    issues = load_public_issues(built)
+    assert [r["kwestie"] for r in rows] == [i.slug for i in issues]
+    for row, issue in zip(rows, issues):
+        versions = plan.verify(plan.plan_folder(built, issue.slug), issue.slug)
+        assert (row["titel"], row["fase"]) == (issue.title, issue.phase)
+        assert int(row["kring"]) == sum(store.circle(db, issue.slug).values())
+        assert int(row["ideeen"]) == store.idea_count(db, issue.slug)
+        assert int(row["versies"]) == len(versions)
+        if versions:
+            assert int(row["budget_toegekend"]) == versions[-1].data["budget"]["allocated"]
+    assert 'href="/besluiten.csv"' in read(built, "besluiten/index.html")
+
+
 def test_besluiten_shows_overdue_reviews(built):
     from participation.council import reviews
 

@@ -71,7 +71,7 @@ def test_a_rebuild_renders_only_the_changed_kwestie_and_its_home_page(small_page
             f"kwesties/{FUND}.json", expected_home} <= set(rendered)
     expected_overview = "besluiten/index.html" if home_page == 1 else f"besluiten/{home_page}/index.html"
     assert sorted(p for p in rendered if not p.startswith(f"kwesties/{FUND}")) == sorted(
-        [expected_home, expected_overview, f"feeds/{FUND}.atom.xml", "feeds/all.atom.xml"])
+        [expected_home, expected_overview, f"feeds/{FUND}.atom.xml", "feeds/all.atom.xml", "besluiten.csv"])
     assert rebuilder.rebuild_pending() == []  # nothing left to do
 
 

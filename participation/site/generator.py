@@ -29,6 +29,7 @@ class KwestieGenerator(Generator):
         self.issues = []  # public kwesties in home page order
         self._mtimes = {}  # slug -> kwestie.md mtime, to notice edits
         self._feed_entries = {}  # slug -> Atom entries, for the site-wide feed
+        self._summaries = {}  # slug -> council.summary(), for /besluiten.csv
         self.today = datetime.date.today()  # reviews due/overdue are relative to the build day
         super().__init__(*args, **kwargs)
 
@@ -86,6 +87,7 @@ class KwestieGenerator(Generator):
         for page in range(1, self.home_page_count() + 1):
             self.write_lists(db, page)
         self.write_site_feed(db)
+        self.write_council_csv(db)
 
     def write_changed(self, db, slugs):
         """Re-render only the given kwesties and the home pages that list them.
@@ -107,6 +109,7 @@ class KwestieGenerator(Generator):
         for page in pages:
             rendered += self.write_lists(db, page)
         rendered.append(self.write_site_feed(db))
+        rendered.append(self.write_council_csv(db))
         return rendered
 
     def write_issue(self, db, issue):
@@ -207,6 +210,7 @@ class KwestieGenerator(Generator):
         home = Path("pagina") / str(page) / "index.html" if page > 1 else Path("index.html")
         overview = Path("besluiten") / (str(page) if page > 1 else "") / "index.html"
         summaries = [council.summary(db, i, self.plan_versions(db, i)[0], self.today) for i in issues]
+        self._summaries.update((s["issue"].slug, s) for s in summaries)
         return [
             self.render(home, "index", issues=issues, circle_sizes=store.circle_sizes(db, [i.slug for i in issues]),
                         idea_counts={i.slug: store.idea_count(db, i.slug) for i in issues},
@@ -214,6 +218,13 @@ class KwestieGenerator(Generator):
             self.render(overview, "besluiten", summaries=summaries, page=page, page_count=self.home_page_count(),
                         today=self.today),
         ]
+
+    def write_council_csv(self, db):
+        """/besluiten.csv: every kwestie's figures, in the order of the overview."""
+        for issue in self.issues:
+            if issue.slug not in self._summaries:  # a worker that has not rendered its page yet
+                self._summaries[issue.slug] = council.summary(db, issue, self.plan_versions(db, issue)[0], self.today)
+        return self.write("besluiten.csv", council.overview_csv([self._summaries[i.slug] for i in self.issues]))
 
     def write_site_feed(self, db):
         """/feeds/all.atom.xml: the newest entries of every kwestie."""
