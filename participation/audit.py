@@ -15,6 +15,7 @@ ACTIONS = {
     "unhide": "weer getoond",
     "remove_name": "naam weggehaald (AVG)",
     "phase": "fase veranderd",
+    "meeting": "bijeenkomst opgeschreven",
     "enter_member": "aangemeld voor de kring (namens iemand)",
     "enter_idea": "idee ingevoerd (namens iemand)",
     "enter_question": "vraag ingevoerd (namens iemand)",

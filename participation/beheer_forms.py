@@ -95,6 +95,33 @@ def validate_reason(form):
     return values, errors
 
 
+def validate_meeting(form, today):
+    """A meeting that was held: its day (not one still to come), place, how many came, a note."""
+    values = {"held_on": clean(form.get("held_on")), "place": clean(form.get("place")),
+              "attendees": clean(form.get("attendees")), "note": clean(form.get("note"), multiline=True)}
+    errors = {}
+    day = parse_date(values["held_on"])
+    if not values["held_on"]:
+        errors["held_on"] = "Datum: vul in wanneer de bijeenkomst was"
+    elif day is None:
+        errors["held_on"] = "Datum: dit is geen datum. Schrijf het zo: 14-01-2027"
+    elif day > today:
+        errors["held_on"] = "Datum: schrijf een bijeenkomst op als die geweest is"
+    else:
+        values["held_on"] = day
+    _text(values, errors, "place", "Waar", MEETING_MAX, "schrijf op waar de bijeenkomst was")
+    if values["attendees"]:
+        count = parse_number(values["attendees"])
+        if count is None:
+            errors["attendees"] = "Aantal mensen: vul een heel getal in, bijvoorbeeld 35"
+        else:
+            values["attendees"] = count
+    else:
+        values["attendees"] = None
+    _text(values, errors, "note", "Wat er besproken is", NOTE_MAX)
+    return values, errors
+
+
 def validate_phase(form, choices):
     values = {"phase": clean(form.get("phase"))}
     errors = {}

@@ -95,7 +95,7 @@ def report(db, issue, versions, phase_changes):
     round_ = consent.current_round(db, issue.slug)
     return {
         "ideas_left": ideas_left(db, issue.slug, adopted),
-        "process": process(issue, versions, phase_changes),
+        "process": process(issue, versions, phase_changes, store.meetings(db, issue.slug)),
         "channels": contributions_by_channel(db, issue.slug),
         "circle": store.circle(db, issue.slug),
         "adopted": adopted,
@@ -114,9 +114,12 @@ def ideas_left(db, slug, adopted):
             for idea in store.ideas(db, slug) if not idea["hidden_at"] and f"I{idea['number']}" not in used]
 
 
-def process(issue, versions, phase_changes):
+def process(issue, versions, phase_changes, meetings=()):
     """The steps of the process with their dates, oldest first."""
     steps = []
+    for m in meetings:
+        came = f", {m['attendees']} {'persoon' if m['attendees'] == 1 else 'mensen'}" if m["attendees"] is not None else ""
+        steps.append((m["held_on"], f"Bijeenkomst: {m['place']}{came}." + (f" {m['note']}" if m["note"] else "")))
     if issue.opened:
         steps.append((issue.opened.isoformat(), "De open vraag is gesteld; iedereen kon meedoen."))
     if issue.ideas_until:

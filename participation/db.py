@@ -116,6 +116,13 @@ SCHEMA = {
         {"id": int, "issue": str, "version": int, "sha256": str, "recorded_at": str},
         {"pk": "id", "not_null": {"issue", "version", "sha256", "recorded_at"}},
     ),
+    # Meetings held about a kwestie (bijeenkomsten), for the eindverslag: when, where,
+    # how many came. A count only, never who.
+    "meetings": (
+        {"id": int, "issue": str, "held_on": str, "place": str, "attendees": int, "note": str,
+         "entered_by": int, "created_at": str},
+        {"pk": "id", "not_null": {"issue", "held_on", "place", "created_at"}},
+    ),
     # Accounts for coordinators and professionals (residents have none).
     "users": (
         {

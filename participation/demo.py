@@ -66,9 +66,20 @@ def seed(db, settings):
     store.add_answer(db, AZC, 2, user_id=professional,
                      text="Bel bij spoed 112. Voor andere zaken kun je de wijkagent bellen via het algemene nummer van de politie, of mij "
                           "aanspreken op het spreekuur in het buurthuis op dinsdag.")
+    for slug, held_on, place, attendees, note in DEMO_MEETINGS:
+        store.add_meeting(db, slug, held_on=datetime.date.fromisoformat(held_on), place=place, attendees=attendees,
+                          note=note)
     with database.write(db):
         backdate(db)
     return True
+
+
+DEMO_MEETINGS = [
+    (FUND, "2025-09-18", "Startavond in dorpshuis De Wierde", 61, "Uitleg over het dorpsfonds; de eerste ideeën."),
+    (FUND, "2026-01-20", "Dorpsavond in dorpshuis De Wierde", 48, "Versie 1 van het plan aangenomen."),
+    (FUND, "2026-03-17", "Kringavond in de kantine van OBS De Terp", 22, "De speeltuin op een andere plek."),
+    (AZC, "2026-11-12", "Inloopavond in het buurthuis", 35, "Vragen over veiligheid en over wie er komen."),
+]
 
 
 # When things happened in the demo's story: the village fund's circle gathered in the

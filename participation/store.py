@@ -144,6 +144,23 @@ def add_answer(db, issue, question_number, *, user_id, text):
     return answer_id
 
 
+def add_meeting(db, issue, *, held_on, place, attendees=None, note="", entered_by=None):
+    """A meeting held about the kwestie (held_on: a date); returns its id."""
+    with database.write(db):
+        meeting_id = db["meetings"].insert({
+            "issue": issue, "held_on": held_on.isoformat(), "place": place, "attendees": attendees,
+            "note": note or None, "entered_by": entered_by, "created_at": database.now(),
+        }).last_pk
+        _mark_changed(db, issue)
+    return meeting_id
+
+
+def meetings(db, issue):
+    """The kwestie's meetings, oldest first."""
+    return list(db.query("select held_on, place, attendees, note from meetings where issue = ? "
+                         "order by held_on, id", [issue]))
+
+
 def _public(table, row):
     """A row as the public may see it: hidden ones without their text."""
     row = dict(row)

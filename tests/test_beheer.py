@@ -266,6 +266,37 @@ def test_the_confirmation_mail_is_sent_again(as_coordinator, settings, db):
     assert post(as_coordinator, f"/beheer/{FUND}/lid/{ans}/bevestigingsmail").status_code == 404
 
 
+def test_a_meeting_is_recorded_for_the_verslag(as_coordinator, settings, db):
+    from participation.build import build
+
+    from .test_site_build import read, text
+
+    response = post(as_coordinator, f"/beheer/{AZC}/bijeenkomst",
+                    {"held_on": "12-11-2026", "place": "Buurtavond in het buurthuis", "attendees": "35",
+                     "note": "Veel vragen over de veiligheid."})
+    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/#bijeenkomsten"
+    assert store.meetings(db, AZC) == [{"held_on": "2026-11-12", "place": "Buurtavond in het buurthuis",
+                                        "attendees": 35, "note": "Veel vragen over de veiligheid."}]
+    assert audit_actions(db) == [("marieke", "meeting", AZC)]
+    assert AZC in store.pending_changes(db)[1]
+    build(settings)
+    verslag = text(read(settings, f"kwesties/{AZC}/verslag/index.html"))
+    assert "12 november 2026: Bijeenkomst: Buurtavond in het buurthuis, 35 mensen. Veel vragen over de veiligheid." in verslag
+
+
+def test_a_meeting_needs_a_past_day_and_a_place(as_coordinator, db):
+    import datetime
+
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    response = post(as_coordinator, f"/beheer/{AZC}/bijeenkomst", {"held_on": tomorrow, "place": "", "attendees": "veel"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for field in ("held_on", "place", "attendees"):
+        assert f'href="#bijeenkomst-{field}"' in page
+    assert '<details class="moderate" open>' in page
+    assert store.meetings(db, AZC) == [] and audit.entries(db) == []
+
+
 def test_hidden_objection_keeps_its_place(as_coordinator, db):
     store.add_agreement(db, AZC, what="Koffie op zaterdag")
     member = store.add_member(db, AZC, name="Ans", relation="buurtbewoner")

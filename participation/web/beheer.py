@@ -149,6 +149,7 @@ def render_kwestie(issue, status=200, *, form=None, values=None, errors=None, re
         ideas=moderation.contributions(db, "ideas", issue.slug),
         questions=moderation.contributions(db, "questions", issue.slug),
         objections=moderation.contributions(db, "objections", issue.slug),
+        meetings=store.meetings(db, issue.slug),
         targets={t: phases.PHASES[t] for t in phases.TRANSITIONS[issue.phase]}, channels=beheer_forms.BEHALF_CHANNELS,
         open_for_contributions=issue.phase in CONTRIBUTION_PHASES, coordinator=is_coordinator(),
         form=form, values={form: values or {}}, errors={form: errors or {}}, refused=refused,
@@ -216,6 +217,23 @@ def remove_name(slug):
             abort(404)
         audit.record(db, g.user, "remove_name", issue.slug, code)
     return done(f"De naam bij {code} is weggehaald. De bijdrage blijft staan.", slug=issue.slug, anchor=code)
+
+
+@bp.post("/<slug>/bijeenkomst")
+@coordinator_required
+def add_meeting(slug):
+    """A meeting held about the kwestie, for the eindverslag."""
+    issue = find_issue(slug)
+    values, errors = beheer_forms.validate_meeting(request.form, phases.today())
+    if errors:
+        return render_kwestie(issue, 400, form="bijeenkomst", values=values, errors=errors)
+    db = get_db()
+    with database.write(db):
+        store.add_meeting(db, issue.slug, held_on=values["held_on"], place=values["place"],
+                          attendees=values["attendees"], note=values["note"], entered_by=g.user["id"])
+        audit.record(db, g.user, "meeting", issue.slug, f"{values['held_on'].isoformat()}, {values['place']}")
+    return done(f"De bijeenkomst van {datum(values['held_on'])} staat in het verslag.", slug=issue.slug,
+                anchor="bijeenkomsten")
 
 
 # Phase --------------------------------------------------------------------------
