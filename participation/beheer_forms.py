@@ -100,15 +100,8 @@ def validate_meeting(form, today):
     values = {"held_on": clean(form.get("held_on")), "place": clean(form.get("place")),
               "attendees": clean(form.get("attendees")), "note": clean(form.get("note"), multiline=True)}
     errors = {}
-    day = parse_date(values["held_on"])
-    if not values["held_on"]:
-        errors["held_on"] = "Datum: vul in wanneer de bijeenkomst was"
-    elif day is None:
-        errors["held_on"] = "Datum: dit is geen datum. Schrijf het zo: 14-01-2027"
-    elif day > today:
-        errors["held_on"] = "Datum: schrijf een bijeenkomst op als die geweest is"
-    else:
-        values["held_on"] = day
+    _date(values, errors, "held_on", "Datum", missing="vul in wanneer de bijeenkomst was",
+          rule=(lambda day: day > today, "schrijf een bijeenkomst op als die geweest is"))
     _text(values, errors, "place", "Waar", MEETING_MAX, "schrijf op waar de bijeenkomst was")
     if values["attendees"]:
         count = parse_number(values["attendees"])
@@ -211,6 +204,22 @@ def _checked(form, name):
     return sorted(set(numbers))
 
 
+def _date(values, errors, name, label, *, missing=None, rule=None, example="14-01-2027"):
+    """Check one date field already in values and make it a date; empty stays "" unless `missing`
+    (the message) makes it required. rule: (is_wrong(day), message), e.g. not in the future."""
+    if not values[name]:
+        if missing:
+            errors[name] = f"{label}: {missing}"
+        return
+    day = parse_date(values[name])
+    if day is None:
+        errors[name] = f"{label}: dit is geen datum. Schrijf het zo: {example}"
+    elif rule and rule[0](day):
+        errors[name] = f"{label}: {rule[1]}"
+    else:
+        values[name] = day
+
+
 def _text(values, errors, name, label, maximum, required=None):
     """Check one text field already in values: required (with that message) and not too long."""
     if not values[name]:
@@ -260,15 +269,8 @@ def validate_round(form, concept_numbers, today):
     errors = {}
     if not numbers or set(numbers) - set(concept_numbers):
         errors["agreements"] = "Afspraken: kies een of meer afspraken uit het concept-plan"
-    ends = parse_date(raw)
-    if not raw:
-        errors["ends"] = "Laatste dag: kies tot wanneer mensen kunnen antwoorden"
-    elif ends is None:
-        errors["ends"] = "Laatste dag: dit is geen datum. Schrijf het zo: 14-01-2027"
-    elif ends <= today:
-        errors["ends"] = "Laatste dag: kies een dag na vandaag"
-    else:
-        values["ends"] = ends
+    _date(values, errors, "ends", "Laatste dag", missing="kies tot wanneer mensen kunnen antwoorden",
+          rule=(lambda day: day <= today, "kies een dag na vandaag"))
     return values, errors
 
 
@@ -328,14 +330,7 @@ def validate_status(form, today):
     if values["status"] not in STATUSES:
         errors["status"] = "Status: kies gepland, bezig, klaar of gestopt"
     _text(values, errors, "note", "Toelichting", NOTE_MAX, "schrijf op wat er is gebeurd")
-    if values["date"]:
-        day = parse_date(values["date"])
-        if day is None:
-            errors["date"] = "Datum: dit is geen datum. Schrijf het zo: 14-01-2027"
-        elif day > today:
-            errors["date"] = "Datum: kies vandaag of een dag die al geweest is"
-        else:
-            values["date"] = day
+    _date(values, errors, "date", "Datum", rule=(lambda day: day > today, "kies vandaag of een dag die al geweest is"))
     return values, errors
 
 
@@ -347,10 +342,5 @@ def validate_municipality_response(form):
     if values["decision"] not in DECISIONS:
         errors["decision"] = "Besluit van de gemeente: kies een besluit"
     _text(values, errors, "text", "Reden", TEXT_MAX, "schrijf op waarom de gemeente dit besluit")
-    if values["review_at"]:
-        review = parse_date(values["review_at"])
-        if review is None:
-            errors["review_at"] = "Evaluatiemoment: dit is geen datum. Schrijf het zo: 01-06-2027"
-        else:
-            values["review_at"] = review
+    _date(values, errors, "review_at", "Evaluatiemoment", example="01-06-2027")
     return values, errors

@@ -190,33 +190,33 @@ def hide(slug):
     return done(f"{code} is verborgen. Op de site staat nu de reden.", slug=issue.slug, anchor=code)
 
 
-@bp.post("/<slug>/tonen")
-@coordinator_required
-def unhide(slug):
+def change_contribution(slug, action, change, message):
+    """A moderation action without a form of its own: change(db, table, slug, number) is False
+    when the contribution does not exist (404); logged with its code, never its text."""
     issue = find_issue(slug)
     table, number = moderated(issue)
     code = f"{KINDS[table]}{number}"
     db = get_db()
     with database.write(db):
-        if not store.set_hidden(db, table, issue.slug, number, reason=None):
+        if not change(db, table, issue.slug, number):
             abort(404)
-        audit.record(db, g.user, "unhide", issue.slug, code)
-    return done(f"{code} staat weer op de site.", slug=issue.slug, anchor=code)
+        audit.record(db, g.user, action, issue.slug, code)
+    return done(message.format(code=code), slug=issue.slug, anchor=code)
+
+
+@bp.post("/<slug>/tonen")
+@coordinator_required
+def unhide(slug):
+    return change_contribution(slug, "unhide", lambda db, table, issue, number: store.set_hidden(
+        db, table, issue, number, reason=None), "{code} staat weer op de site.")
 
 
 @bp.post("/<slug>/naam-weghalen")
 @coordinator_required
 def remove_name(slug):
     """AVG: someone asks for their name to go; the contribution itself stays."""
-    issue = find_issue(slug)
-    table, number = moderated(issue)
-    code = f"{KINDS[table]}{number}"
-    db = get_db()
-    with database.write(db):
-        if not store.remove_name(db, table, issue.slug, number):
-            abort(404)
-        audit.record(db, g.user, "remove_name", issue.slug, code)
-    return done(f"De naam bij {code} is weggehaald. De bijdrage blijft staan.", slug=issue.slug, anchor=code)
+    return change_contribution(slug, "remove_name", store.remove_name,
+                               "De naam bij {code} is weggehaald. De bijdrage blijft staan.")
 
 
 @bp.post("/<slug>/bijeenkomst")
