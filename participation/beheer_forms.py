@@ -10,10 +10,8 @@ import re
 
 from . import accounts, forms
 from .forms import NAME_MAX, TEXT_MAX, clean, parse_number
-from .issues import PHASES
-from .plan import STATUSES
-from .store import CHANNELS, KINDS
-from .templating import DECISIONS
+from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, PHASES
+from .store import KINDS
 
 QUESTION_MAX = 2000
 REASON_MAX = 500
@@ -327,7 +325,7 @@ def validate_status(form, today):
     values = {"status": clean(form.get("status")), "note": clean(form.get("note"), multiline=True),
               "date": clean(form.get("date"))}
     errors = {}
-    if values["status"] not in STATUSES:
+    if values["status"] not in AGREEMENT_STATUSES:
         errors["status"] = "Status: kies gepland, bezig, klaar of gestopt"
     _text(values, errors, "note", "Toelichting", NOTE_MAX, "schrijf op wat er is gebeurd")
     _date(values, errors, "date", "Datum", rule=(lambda day: day > today, "kies vandaag of een dag die al geweest is"))

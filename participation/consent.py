@@ -11,7 +11,8 @@ import json
 
 from . import db as database
 from . import plan, store
-from .templating import DECISIONS, LOCAL_TIME, datum, euro
+from .dutch import LOCAL_TIME, datum, euro
+from .labels import AGREEMENT_STATUSES, DECISIONS
 
 ANSWERS = ("consent", "objection", "concern")
 
@@ -335,8 +336,8 @@ def adopt(db, settings, issue, *, meeting=None, now=None):
 
 def status_update(db, settings, issue, agreement_id, status, note, *, date=None, now=None):
     """A follow-up status for an adopted agreement, written as a new version (kind status_update)."""
-    if status not in plan.STATUSES:
-        raise ConsentError(f"Status moet een van {', '.join(plan.STATUSES)} zijn.")
+    if status not in AGREEMENT_STATUSES:
+        raise ConsentError(f"Status moet een van {', '.join(AGREEMENT_STATUSES)} zijn.")
     now = local_time(now or database.now())
     latest = latest_version(settings, issue.slug, db)
     if latest is None or agreement_id not in {a["id"] for a in latest.data["agreements"]}:

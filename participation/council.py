@@ -7,8 +7,8 @@ source every time, never copied by hand.
 
 import datetime
 
-from . import consent, opendata, plan, store
-from .issues import PHASES
+from . import consent, opendata, store
+from .labels import AGREEMENT_STATUSES, PHASES
 
 CHANNEL_TABLES = {"members": "mensen in de kring", "ideas": "ideeën", "questions": "vragen",
                   "objections": "bezwaren en zorgen"}
@@ -21,7 +21,7 @@ def summary(db, issue, versions, today):
     objections = [o for o in store.objections(db, issue.slug) if o["kind"] == "objection"]
     adoptions = [v for v in versions if v.data["kind"] == "adoption"]
     circle = store.circle(db, issue.slug)
-    by_status = {status: 0 for status in plan.STATUSES}
+    by_status = {status: 0 for status in AGREEMENT_STATUSES}
     for a in agreements:
         by_status[a["status"]] += 1
     return {

@@ -1,4 +1,4 @@
-"""Dates and amounts the way Dutch readers expect them: 2 november 2026, € 250.000."""
+"""Dates, times and amounts the way Dutch readers expect them: 2 november 2026, 14:05, € 250.000."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -19,6 +19,12 @@ def datum(value):
     if isinstance(value, datetime.datetime):
         value = value.astimezone(LOCAL_TIME).date()
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def tijdstip(value):
+    """A stored UTC timestamp as local date and time: 2 november 2026, 14:05."""
+    moment = datetime.datetime.fromisoformat(value).astimezone(LOCAL_TIME)
+    return f"{datum(moment)}, {moment:%H:%M}"
 
 
 def euro(amount):

@@ -7,7 +7,7 @@ order the fields appear on the form, so the error summary can list them.
 import re
 import unicodedata
 
-from .store import RELATIONS
+from .labels import RELATIONS
 
 # Control characters other than tab and newline never belong in a contribution.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

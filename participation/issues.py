@@ -15,14 +15,8 @@ from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
-# Phase -> Dutch label. Order is the life of a kwestie.
-PHASES = {
-    "draft": "voorbereiding",
-    "open": "We willen samen een plan maken",
-    "proposing": "concept-plan",
-    "adopted": "gedragen plan",
-    "closed": "gesloten",
-}
+from .labels import PHASES
+
 PUBLIC_PHASES = ("open", "proposing", "adopted", "closed")
 CONTRIBUTION_PHASES = ("open", "proposing", "adopted")  # join, ideas, questions
 OBJECTION_PHASES = ("proposing", "adopted")  # there is a concept plan to object to

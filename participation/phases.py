@@ -12,8 +12,9 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .issues import PHASES, PUBLIC_PHASES, IssueFileError, issues_folder
-from .templating import LOCAL_TIME, datum
+from .dutch import LOCAL_TIME, datum
+from .issues import PUBLIC_PHASES, IssueFileError, issues_folder
+from .labels import PHASES
 
 # Where each phase may go; the guard below adds the conditions.
 TRANSITIONS = {

@@ -19,6 +19,7 @@ import jsonschema
 import yaml
 
 from .dutch import datum
+from .labels import AGREEMENT_STATUSES
 
 # libyaml where present: about 9x faster on large plans; same output.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -28,7 +29,6 @@ SCHEMA_PATH = Path(__file__).parent / "schemas" / "plan-version.schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 FILENAME = re.compile(r"^(\d{4})\.yaml$")
-STATUSES = {"planned": "gepland", "in_progress": "bezig", "done": "klaar", "stopped": "gestopt"}
 
 
 class PlanError(ValueError):
@@ -199,7 +199,7 @@ def describe(changes):
                 elif field == "review_at":
                     lines.append(f"{agreement}: evaluatie op {datum(new) if new else 'geen datum'}.")
                 elif field == "status":
-                    lines.append(f"{agreement}: status van ‘{STATUSES.get(old, old)}’ naar ‘{STATUSES.get(new, new)}’.")
+                    lines.append(f"{agreement}: status van ‘{AGREEMENT_STATUSES.get(old, old)}’ naar ‘{AGREEMENT_STATUSES.get(new, new)}’.")
                 elif field == "status_note":
                     lines.append(f"{agreement}: {new}")
                 else:

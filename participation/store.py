@@ -9,23 +9,8 @@ a hidden contribution stays in the list, without its text, with the reason.
 import json
 
 from . import db as database
+from .labels import CHANNELS
 
-# How a contribution reached us -> Dutch label.
-CHANNELS = {
-    "web": "via de website",
-    "deur": "aan de deur",
-    "papier": "op papier",
-    "bijeenkomst": "op een bijeenkomst",
-}
-# A member's relation to the situation -> Dutch label.
-RELATIONS = {
-    "buurtbewoner": "buurtbewoner",
-    "ondernemer": "ondernemer",
-    "werkt-in-de-buurt": "werkt in de buurt",
-    "nieuwkomer": "nieuwkomer",
-    "professional": "professional",
-    "anders": "anders",
-}
 # Contribution tables and the letter of their public id (I3, V2, B1).
 KINDS = {"ideas": "I", "questions": "V", "objections": "B"}
 # What a hidden contribution loses from the public record.

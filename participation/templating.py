@@ -4,22 +4,8 @@ Both render the same templates from themes/samen/templates, so both get the
 same helpers: `add_to(env)` registers them on any Jinja environment.
 """
 
-from .dutch import LOCAL_TIME, datum, euro  # noqa: F401 (LOCAL_TIME is used by importers)
-from .issues import PHASES
-from .plan import STATUSES as AGREEMENT_STATUSES
-from .store import CHANNELS, RELATIONS
-
-OBJECTION_STATUS = {
-    "open": "open, de afspraak kan zo niet in het plan",
-    "withdrawn": "ingetrokken",
-    "resolved": "opgelost",
-}
-DECISIONS = {
-    "uitvoeren": "de gemeente voert het uit",
-    "financieren": "de gemeente betaalt het",
-    "deels": "de gemeente doet het deels",
-    "niet": "de gemeente kan het niet doen",
-}
+from .dutch import datum, euro, tijdstip
+from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, OBJECTION_STATUSES, PHASES, RELATIONS
 
 
 def labels(mapping):
@@ -30,10 +16,11 @@ def labels(mapping):
 FILTERS = {
     "datum": datum,
     "euro": euro,
+    "tijdstip": tijdstip,
     "relation_label": labels(RELATIONS),
     "phase_label": labels(PHASES),
     "channel_label": labels(CHANNELS),
-    "objection_status": labels(OBJECTION_STATUS),
+    "objection_status": labels(OBJECTION_STATUSES),
     "agreement_status": labels(AGREEMENT_STATUSES),
     "decision_label": labels(DECISIONS),
 }

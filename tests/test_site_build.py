@@ -99,7 +99,7 @@ def test_content_pages_are_built(settings):
 
 
 def test_a_paper_form_for_those_who_would_rather_write(settings):
-    from participation.store import RELATIONS
+    from participation.labels import RELATIONS
 
     build(settings)
     [azc] = [i for i in load_public_issues(settings) if i.slug == AZC]

@@ -57,5 +57,11 @@ def coordinator_required(view):
     return wrapped
 
 
+def current_user():
+    """The logged-in account; None for residents (only /beheer/ loads a user)."""
+    return g.get("user")
+
+
 def is_coordinator():
-    return g.user is not None and g.user["role"] == "coordinator"
+    user = current_user()
+    return user is not None and user["role"] == "coordinator"

@@ -6,7 +6,6 @@ rebuild worker is woken and the browser is sent back with 303. Every POST
 carries the session's CSRF token (csrf.py).
 """
 
-import datetime
 from dataclasses import dataclass
 from typing import Callable
 
@@ -15,14 +14,15 @@ from flask import (Blueprint, abort, current_app, flash, g, make_response, redir
 
 from .. import accounts, audit, beheer_forms, moderation, notify, phases, store, throttle
 from .. import db as database
-from ..issues import (CONTRIBUTION_PHASES, ISSUE_FILE, SLUG, IssueFileError, issue_files, issues_folder,
-                      read_issue, sort_key)
-from ..store import CHANNELS, KINDS
-from ..templating import LOCAL_TIME, datum
+from ..issues import (CONTRIBUTION_PHASES, IssueFileError, issue_files, read_issue, sort_key)
+from ..labels import CHANNELS, PHASES
+from ..store import KINDS
+from ..dutch import datum
 from . import csrf
 from .auth import coordinator_required, is_coordinator, load_user, login_required, safe_next
-from .db import get_db, notify_rebuild
+from .db import get_db
 from .errors import error_response
+from .kwestie import done, find_issue, move_phase, phase_refusals, secret, settings
 
 bp = Blueprint("beheer", __name__, url_prefix="/beheer")
 bp.before_request(load_user)
@@ -33,24 +33,6 @@ WRONG_LOGIN = "Gebruikersnaam of wachtwoord klopt niet. Let op hoofdletters in h
 TOO_MANY_LOGINS = ("Er is te vaak een verkeerd wachtwoord gebruikt. Wacht een kwartier en probeer het dan "
                    "opnieuw. Weet je je wachtwoord niet meer? Vraag de coördinator om een nieuw account.")
 CLOSED = "Deze kwestie is in de fase ‘{}’. Er kan nu niets meer bij."
-
-
-@bp.app_template_filter("tijdstip")
-def tijdstip(value):
-    """A stored UTC timestamp as local date and time: 2 november 2026, 14:05."""
-    moment = datetime.datetime.fromisoformat(value).astimezone(LOCAL_TIME)
-    return f"{datum(moment)}, {moment:%H:%M}"
-
-
-def settings():
-    return current_app.extensions["samenplan.settings"]
-
-
-def done(message, endpoint="beheer.kwestie", anchor="", **values):
-    """After a stored change: wake the rebuild worker and go back with 303."""
-    notify_rebuild()
-    flash(message)
-    return redirect(url_for(endpoint, **values) + (f"#{anchor}" if anchor else ""), 303)
 
 
 # Logging in and out ----------------------------------------------------------
@@ -72,7 +54,7 @@ def login():
     if errors:
         return render_login(shown, errors, next_url, 400)
     db = get_db()
-    client = throttle.client_id(current_app.config["SECRET_KEY"], request.remote_addr)
+    client = throttle.client_id(secret(), request.remote_addr)
     if throttle.login_blocked(db, values["username"], client):
         return error_response(429, TOO_MANY_LOGINS)
     user = accounts.authenticate(db, values["username"], values["password"])
@@ -112,18 +94,6 @@ def all_issues():
     return sorted(issues, key=sort_key), problems
 
 
-def find_issue(slug):
-    """The kwestie (a draft too, for coordinators), or 404."""
-    try:
-        issue = current_app.extensions["samenplan.issues"].get(slug)
-        if issue is None and is_coordinator() and SLUG.match(slug):
-            path = issues_folder(settings()) / slug / ISSUE_FILE
-            issue = read_issue(path, settings()) if path.is_file() else None
-    except IssueFileError as error:
-        abort(make_response(error_response(409, f"Dit bestand klopt niet: {error}")))
-    return issue or abort(404)
-
-
 def open_for_contributions(issue):
     if issue.phase not in CONTRIBUTION_PHASES:
         abort(make_response(error_response(409, CLOSED.format(issue.phase_label))))
@@ -150,7 +120,7 @@ def render_kwestie(issue, status=200, *, form=None, values=None, errors=None, re
         questions=moderation.contributions(db, "questions", issue.slug),
         objections=moderation.contributions(db, "objections", issue.slug),
         meetings=store.meetings(db, issue.slug),
-        targets={t: phases.PHASES[t] for t in phases.TRANSITIONS[issue.phase]}, channels=beheer_forms.BEHALF_CHANNELS,
+        targets={t: PHASES[t] for t in phases.TRANSITIONS[issue.phase]}, channels=beheer_forms.BEHALF_CHANNELS,
         open_for_contributions=issue.phase in CONTRIBUTION_PHASES, coordinator=is_coordinator(),
         form=form, values={form: values or {}}, errors={form: errors or {}}, refused=refused,
     ), status
@@ -251,24 +221,7 @@ def change_phase(slug):
     if refused:
         return render_kwestie(issue, 409, form="fase", values=values, refused=refused)
     move_phase(issue, target)
-    return done(f"De fase is nu ‘{phases.PHASES[target]}’.", slug=issue.slug, anchor="fase")
-
-
-def phase_refusals(issue, target):
-    """Why the kwestie may not move to `target` now (phases.check_transition); empty when it may."""
-    return phases.check_transition(
-        issue, target, circle_size=sum(store.circle(get_db(), issue.slug).values()), today=phases.today(),
-        has_plan_versions=phases.has_plan_versions(settings(), issue.slug))
-
-
-def move_phase(issue, target):
-    """Rewrite the kwestie's phase, with its log entry. Call phase_refusals first."""
-    db = get_db()
-    # The entry and the rebuild request commit only if the file was rewritten.
-    with database.write(db):
-        audit.record(db, g.user, "phase", issue.slug, f"{issue.phase} → {target}")
-        phases.set_phase(settings(), issue, target)
-        store.mark_changed(db, issue.slug)
+    return done(f"De fase is nu ‘{PHASES[target]}’.", slug=issue.slug, anchor="fase")
 
 
 @bp.post("/<slug>/lid/<int:number>/bevestigingsmail")
@@ -284,7 +237,7 @@ def resend_confirmation(slug, number):
     if not member["email"] or member["email_confirmed_at"]:
         return error_response(409, f"{member['name']} heeft geen e-mailadres dat nog bevestigd moet worden.")
     if not notify.confirmation(settings(), issue, member["id"], member["name"], member["email"],
-                               secret=current_app.config["SECRET_KEY"], base_url=request.host_url):
+                               secret=secret(), base_url=request.host_url):
         return error_response(503, "De mail kon nu niet worden verstuurd. Probeer het later nog eens.")
     audit.record(db, g.user, "resend_confirmation", issue.slug, f"lid {member['id']}")
     return done(f"{member['name']} krijgt de bevestigingsmail opnieuw.", slug=issue.slug, anchor="kring")

@@ -14,17 +14,17 @@ then the rebuild worker is woken and the browser goes back with 303.
 
 from textwrap import shorten
 
-from flask import Blueprint, abort, current_app, g, make_response, render_template, request
+from flask import Blueprint, abort, g, make_response, render_template, request
 
 from .. import audit, beheer_forms, concept_plan, consent, moderation, notify, phases, plan, poster, store
 from .. import db as database
-from ..issues import OBJECTION_PHASES, PHASES
-from ..store import RELATIONS
-from ..templating import DECISIONS, datum
+from ..dutch import datum
+from ..issues import OBJECTION_PHASES
+from ..labels import AGREEMENT_STATUSES, DECISIONS, PHASES, RELATIONS
 from . import csrf
 from .auth import coordinator_required, load_user
-from .beheer import done, find_issue, move_phase, phase_refusals, settings
 from .db import get_db
+from .kwestie import done, find_issue, move_phase, phase_refusals, secret, settings
 
 bp = Blueprint("beheer_plan", __name__, url_prefix="/beheer")
 bp.before_request(load_user)
@@ -92,7 +92,7 @@ def plan_context(issue):
         "latest": latest, "plan_problem": problem,
         "consent_round": round_, "figures": figures, "blockers": blockers, "answers": answers,
         "can_change": issue.phase in PLAN_PHASES,
-        "round_answers": beheer_forms.ROUND_ANSWERS, "closings": beheer_forms.CLOSINGS, "statuses": plan.STATUSES, "decisions": DECISIONS,
+        "round_answers": beheer_forms.ROUND_ANSWERS, "closings": beheer_forms.CLOSINGS, "statuses": AGREEMENT_STATUSES, "decisions": DECISIONS,
     }
 
 
@@ -204,7 +204,7 @@ def open_round(slug):
         return refuse(issue, error, "ronde", values)
     # After the commit: a slow mail server must not hold the database's write lock.
     mailed = notify.round_opened(db, settings(), issue, consent.current_round(db, issue.slug),
-                                 secret=current_app.config["SECRET_KEY"], base_url=request.host_url)
+                                 secret=secret(), base_url=request.host_url)
     if mailed:
         told = f"{mailed} {'persoon kreeg' if mailed == 1 else 'mensen kregen'} een e-mail met een persoonlijke link."
     else:
@@ -330,7 +330,7 @@ def status_update(slug, number):
                          f"A{number}: {values['status']}, versie {version.number}, {version.sha256}")
     except REFUSALS as error:
         return refuse(issue, error, form, values)
-    return back(f"De status van A{number} is nu ‘{plan.STATUSES[values['status']]}’ (versie {version.number}).",
+    return back(f"De status van A{number} is nu ‘{AGREEMENT_STATUSES[values['status']]}’ (versie {version.number}).",
                 issue, f"plan-A{number}")
 
 

@@ -9,17 +9,17 @@ the input kept and an error summary. JSON clients get the same outcomes.
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
                    url_for)
 
 from .. import consent, forms, mail, notify, store, throttle, tokens
-from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES, IssueFileError
+from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES
 from .db import get_db, notify_rebuild
 from .errors import error_response
+from .kwestie import find_issue, secret, settings
 from .negotiate import wants_json
 
 bp = Blueprint("deelnemen", __name__, url_prefix="/deelnemen")
-
 
 
 @dataclass(frozen=True)
@@ -40,29 +40,7 @@ FORMS = {
 }
 
 
-def secret():
-    return current_app.config["SECRET_KEY"]
-
-
 PERSONAL_PAGE_PHASES = CONTRIBUTION_PHASES + ("closed",)
-UNREADABLE = ("Deze kwestie wordt op dit moment bijgewerkt. Er is niets opgeslagen. "
-              "Probeer het over een paar minuten opnieuw.")
-
-
-def find_issue(slug, phases, what="Dat"):
-    """The public kwestie, or abort: 404 when unknown, 409 in the wrong phase, 503 while its
-    kwestie.md cannot be read (someone is editing it): the resident is told to try again."""
-    try:
-        issue = current_app.extensions["samenplan.issues"].get(slug)
-    except IssueFileError as error:
-        current_app.logger.error("Kwestie niet te lezen: %s", error)
-        abort(make_response(error_response(503, UNREADABLE)))
-    if issue is None:
-        abort(404)
-    if issue.phase not in phases:
-        abort(make_response(error_response(
-            409, f"Deze kwestie is in de fase ‘{issue.phase_label}’. {what} kan nu niet.")))
-    return issue
 
 
 def render_form(template, issue, values, errors, status=200, **extra):
@@ -95,8 +73,7 @@ def rate_limited():
 def stored(issue, public_id, thanks):
     """The answer after a stored contribution: 303 to the kwestie page's confirmation."""
     notify_rebuild()
-    settings = current_app.extensions["samenplan.settings"]
-    location = f"{settings['SITEURL']}/kwesties/{issue.slug}/#{thanks}"
+    location = f"{settings()['SITEURL']}/kwesties/{issue.slug}/#{thanks}"
     if wants_json():
         response = jsonify(ok=True, id=public_id, location=location)
         response.status_code = 303
@@ -122,7 +99,7 @@ def contribute(slug, kind):
     public_id = form.save(get_db(), issue.slug, values)
     thanks = form.thanks
     if kind == "kring" and values["email"] and not notify.confirmation(
-            current_app.extensions["samenplan.settings"], issue, int(public_id[1:]), values["name"],
+            settings(), issue, int(public_id[1:]), values["name"],
             values["email"], secret=secret(), base_url=request.host_url):
         thanks = "bedankt-kring-zonder-mail"  # stored all the same; say the mail did not go
     return stored(issue, public_id, thanks)
@@ -149,7 +126,7 @@ def confirm(slug, token):
                    _external=True)
     body = render_template("mail/persoonlijke-link.txt", issue=issue, name=member["name"], link=link)
     try:
-        mail.send(current_app.extensions["samenplan.settings"], email,
+        mail.send(settings(), email,
                   f"Je persoonlijke link voor ‘{issue.title}’", body)
     except OSError:
         current_app.logger.exception("Mail met persoonlijke link niet verstuurd (lid %s)", member_id)
