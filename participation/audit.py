@@ -36,7 +36,7 @@ ACTIONS = {
 SYSTEM = "systeem"  # the username for actions from the command line
 
 
-def record(db, user, action, issue=None, detail=""):
+def record(db, user, action, slug=None, detail=""):
     """Append one entry; user is a users row (or None for the command line)."""
     with database.write(db):
         db["audit_log"].insert({
@@ -44,7 +44,7 @@ def record(db, user, action, issue=None, detail=""):
             "user_id": user["id"] if user else None,
             "username": user["username"] if user else SYSTEM,
             "action": action,
-            "issue": issue,
+            "issue": slug,
             "detail": detail,
         })
 

@@ -8,7 +8,7 @@ here returns an e-mail address: only whether a member gave one and confirmed it.
 from .store import KINDS
 
 
-def contributions(db, table, issue):
+def contributions(db, table, slug):
     """All ideas, questions or objections of a kwestie, hidden ones with their text, oldest first."""
     if table not in KINDS:
         raise ValueError(f"unknown contribution table {table!r}")
@@ -17,38 +17,38 @@ def contributions(db, table, issue):
                "left join agreements a on a.id = o.agreement_id where o.issue = ? order by o.number")
     else:
         sql = f"select * from {table} where issue = ? order by number"
-    rows = list(db.query(sql, [issue]))
+    rows = list(db.query(sql, [slug]))
     for row in rows:
         row["code"] = f"{KINDS[table]}{row['number']}"
     if table == "questions":
-        _add_answers(db, issue, rows)
+        _add_answers(db, slug, rows)
     return rows
 
 
-def _add_answers(db, issue, questions):
+def _add_answers(db, slug, questions):
     by_id = {q["id"]: q for q in questions}
     for q in questions:
         q["answers"] = []
     for answer in db.query(
         "select a.question_id, a.text, a.created_at, u.display_name, u.organisation from answers a "
         "join questions q on q.id = a.question_id join users u on u.id = a.user_id "
-        "where q.issue = ? order by a.id", [issue]
+        "where q.issue = ? order by a.id", [slug]
     ):
         by_id[answer.pop("question_id")]["answers"].append(answer)
 
 
-def question(db, issue, number):
+def question(db, slug, number):
     """One question (with its answers), or None."""
-    return next((q for q in contributions(db, "questions", issue) if q["number"] == number), None)
+    return next((q for q in contributions(db, "questions", slug) if q["number"] == number), None)
 
 
-def members(db, issue):
+def members(db, slug):
     """The circle, oldest first: name, relation, channel and e-mail status, never the address."""
     return list(db.query(
         "select id, name, relation, relation_other, channel, entered_by, created_at, "
         "email is not null and email != '' as has_email, "
         "email_confirmed_at is not null as email_confirmed "
-        "from members where issue = ? order by id", [issue]))
+        "from members where issue = ? order by id", [slug]))
 
 
 def overview(db, slugs):

@@ -18,18 +18,18 @@ HIDDEN_FIELDS = {"ideas": ("title", "body", "cost", "author_name"), "questions":
                  "objections": ("reason", "author_name")}
 
 
-def _mark_changed(db, issue):
-    db["site_changes"].insert({"issue": issue, "changed_at": database.now()})
+def _mark_changed(db, slug):
+    db["site_changes"].insert({"issue": slug, "changed_at": database.now()})
 
 
-def _add_contribution(db, table, issue, row):
+def _add_contribution(db, table, slug, row):
     """Insert with the next per-kwestie number; returns that number."""
     with database.write(db):
         number = db.execute(
-            f"select coalesce(max(number), 0) + 1 from {table} where issue = ?", [issue]
+            f"select coalesce(max(number), 0) + 1 from {table} where issue = ?", [slug]
         ).fetchone()[0]
-        db[table].insert({"issue": issue, "number": number, "created_at": database.now(), **row})
-        _mark_changed(db, issue)
+        db[table].insert({"issue": slug, "number": number, "created_at": database.now(), **row})
+        _mark_changed(db, slug)
     return number
 
 
@@ -42,17 +42,17 @@ def _contribution(author_name, member_id, channel, entered_by):
 # The circle -----------------------------------------------------------------
 
 
-def add_member(db, issue, *, name, relation, relation_other="", email="", channel="web", entered_by=None):
+def add_member(db, slug, *, name, relation, relation_other="", email="", channel="web", entered_by=None):
     """Add someone to the circle of a kwestie; returns the member id."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     with database.write(db):
         member_id = db["members"].insert({
-            "issue": issue, "name": name, "relation": relation, "relation_other": relation_other,
+            "issue": slug, "name": name, "relation": relation, "relation_other": relation_other,
             "email": email or None, "channel": channel, "entered_by": entered_by,
             "created_at": database.now(),
         }).last_pk
-        _mark_changed(db, issue)
+        _mark_changed(db, slug)
     return member_id
 
 
@@ -73,24 +73,24 @@ def confirm_email(db, member_id, email):
     return cursor.rowcount == 1
 
 
-def circle(db, issue):
+def circle(db, slug):
     """Circle size by relation: {"buurtbewoner": 4, ...}, largest first."""
     rows = db.execute(
         "select relation, count(*) from members where issue = ? "
         "group by relation order by count(*) desc, relation",
-        [issue],
+        [slug],
     ).fetchall()
     return dict(rows)
 
 
-def circle_sizes(db, issues):
+def circle_sizes(db, slugs):
     """Circle size for each of the given kwestie slugs (0 when nobody joined)."""
-    issues = list(issues)
-    sizes = dict.fromkeys(issues, 0)
-    if issues:
-        marks = ",".join("?" * len(issues))
+    slugs = list(slugs)
+    sizes = dict.fromkeys(slugs, 0)
+    if slugs:
+        marks = ",".join("?" * len(slugs))
         sizes.update(db.execute(
-            f"select issue, count(*) from members where issue in ({marks}) group by issue", issues
+            f"select issue, count(*) from members where issue in ({marks}) group by issue", slugs
         ).fetchall())
     return sizes
 
@@ -98,52 +98,52 @@ def circle_sizes(db, issues):
 # Ideas, questions, answers --------------------------------------------------
 
 
-def add_idea(db, issue, *, title, body="", cost=None, author_name="", member_id=None, channel="web",
+def add_idea(db, slug, *, title, body="", cost=None, author_name="", member_id=None, channel="web",
              entered_by=None):
     """Store an idea; returns its public number (1 for I1)."""
-    return _add_contribution(db, "ideas", issue, {
+    return _add_contribution(db, "ideas", slug, {
         "title": title, "body": body, "cost": cost,
         **_contribution(author_name, member_id, channel, entered_by),
     })
 
 
-def add_question(db, issue, *, text, author_name="", member_id=None, channel="web", entered_by=None):
+def add_question(db, slug, *, text, author_name="", member_id=None, channel="web", entered_by=None):
     """Store a question to professionals; returns its public number (1 for V1)."""
-    return _add_contribution(db, "questions", issue, {
+    return _add_contribution(db, "questions", slug, {
         "text": text, **_contribution(author_name, member_id, channel, entered_by),
     })
 
 
-def add_answer(db, issue, question_number, *, user_id, text):
+def add_answer(db, slug, question_number, *, user_id, text):
     """A professional's answer to question V<number>; returns the answer id."""
     with database.write(db):
         question = db.execute(
-            "select id from questions where issue = ? and number = ?", [issue, question_number]
+            "select id from questions where issue = ? and number = ?", [slug, question_number]
         ).fetchone()
         if question is None:
             raise LookupError(f"V{question_number} bestaat niet")
         answer_id = db["answers"].insert({
             "question_id": question[0], "user_id": user_id, "text": text, "created_at": database.now(),
         }).last_pk
-        _mark_changed(db, issue)
+        _mark_changed(db, slug)
     return answer_id
 
 
-def add_meeting(db, issue, *, held_on, place, attendees=None, note="", entered_by=None):
+def add_meeting(db, slug, *, held_on, place, attendees=None, note="", entered_by=None):
     """A meeting held about the kwestie (held_on: a date); returns its id."""
     with database.write(db):
         meeting_id = db["meetings"].insert({
-            "issue": issue, "held_on": held_on.isoformat(), "place": place, "attendees": attendees,
+            "issue": slug, "held_on": held_on.isoformat(), "place": place, "attendees": attendees,
             "note": note or None, "entered_by": entered_by, "created_at": database.now(),
         }).last_pk
-        _mark_changed(db, issue)
+        _mark_changed(db, slug)
     return meeting_id
 
 
-def meetings(db, issue):
+def meetings(db, slug):
     """The kwestie's meetings, oldest first."""
     return list(db.query("select held_on, place, attendees, note from meetings where issue = ? "
-                         "order by held_on, id", [issue]))
+                         "order by held_on, id", [slug]))
 
 
 def _public(table, row):
@@ -159,30 +159,30 @@ def _public(table, row):
     return row
 
 
-def idea_count(db, issue):
-    return db.execute("select count(*) from ideas where issue = ?", [issue]).fetchone()[0]
+def idea_count(db, slug):
+    return db.execute("select count(*) from ideas where issue = ?", [slug]).fetchone()[0]
 
 
-def ideas(db, issue, *, limit=None, offset=0, newest_first=False):
+def ideas(db, slug, *, limit=None, offset=0, newest_first=False):
     """Public ideas of a kwestie, oldest first unless newest_first."""
     order = "desc" if newest_first else "asc"
     sql = f"select * from ideas where issue = ? order by number {order}"
-    params = [issue]
+    params = [slug]
     if limit is not None:
         sql += " limit ? offset ?"
         params += [limit, offset]
     return [_public("ideas", row) for row in db.query(sql, params)]
 
 
-def question_count(db, issue):
-    return db.execute("select count(*) from questions where issue = ?", [issue]).fetchone()[0]
+def question_count(db, slug):
+    return db.execute("select count(*) from questions where issue = ?", [slug]).fetchone()[0]
 
 
-def questions(db, issue, *, limit=None, offset=0, newest_first=False):
+def questions(db, slug, *, limit=None, offset=0, newest_first=False):
     """Public questions, oldest first unless newest_first, each with its answers and who gave them."""
     order = "desc" if newest_first else "asc"
     sql = f"select * from questions where issue = ? order by number {order}"
-    params = [issue]
+    params = [slug]
     if limit is not None:
         sql += " limit ? offset ?"
         params += [limit, offset]
@@ -190,7 +190,7 @@ def questions(db, issue, *, limit=None, offset=0, newest_first=False):
     answers = db.query(
         "select q.number, a.text, a.created_at, u.display_name, u.organisation from answers a "
         "join questions q on q.id = a.question_id join users u on u.id = a.user_id "
-        "where q.issue = ? order by a.id", [issue])
+        "where q.issue = ? order by a.id", [slug])
     by_number = {q["number"]: q for q in result}
     for q in result:
         q["answers"] = []
@@ -204,9 +204,9 @@ def questions(db, issue, *, limit=None, offset=0, newest_first=False):
 # Agreements and objections --------------------------------------------------
 
 
-def agreements(db, issue):
+def agreements(db, slug):
     """Agreements of a kwestie, in order, with `from_ideas` and `information` as lists of numbers."""
-    rows = list(db.query("select * from agreements where issue = ? order by number", [issue]))
+    rows = list(db.query("select * from agreements where issue = ? order by number", [slug]))
     for row in rows:
         row["from_ideas"] = json.loads(row["from_ideas"] or "[]")
         row["information"] = json.loads(row["information"] or "[]")
@@ -214,50 +214,50 @@ def agreements(db, issue):
     return rows
 
 
-def add_agreement(db, issue, *, what, who="", when_text="", cost=None, from_ideas=(), information=(), after=0):
+def add_agreement(db, slug, *, what, who="", when_text="", cost=None, from_ideas=(), information=(), after=0):
     """Propose an agreement for the concept plan; returns its number (1 for A1).
 
     `after`: the highest number already used elsewhere (in adopted plan files).
     """
     with database.write(db):
         number = max(after, db.execute(
-            "select coalesce(max(number), 0) from agreements where issue = ?", [issue]
+            "select coalesce(max(number), 0) from agreements where issue = ?", [slug]
         ).fetchone()[0]) + 1
         now = database.now()
         db["agreements"].insert({
-            "issue": issue, "number": number, "what": what, "who": who, "when_text": when_text,
+            "issue": slug, "number": number, "what": what, "who": who, "when_text": when_text,
             "cost": cost, "from_ideas": json.dumps(list(from_ideas)), "information": json.dumps(list(information)),
             "status": "concept",
             "created_at": now, "updated_at": now,
         })
-        _mark_changed(db, issue)
+        _mark_changed(db, slug)
     return number
 
 
-def agreement_id(db, issue, number):
-    row = db.execute("select id from agreements where issue = ? and number = ?", [issue, number]).fetchone()
+def agreement_id(db, slug, number):
+    row = db.execute("select id from agreements where issue = ? and number = ?", [slug, number]).fetchone()
     return row[0] if row else None
 
 
-def add_objection(db, issue, *, agreement_number, reason, member_id, author_name="", kind="objection",
+def add_objection(db, slug, *, agreement_number, reason, member_id, author_name="", kind="objection",
                   channel="web", entered_by=None):
     """An objection (blocks) or concern (does not block) against A<n>; returns B<number>."""
     if kind not in ("objection", "concern"):
         raise ValueError(f"unknown kind {kind!r}")
-    target = agreement_id(db, issue, agreement_number)
+    target = agreement_id(db, slug, agreement_number)
     if target is None:
         raise LookupError(f"A{agreement_number} bestaat niet")
-    return _add_contribution(db, "objections", issue, {
+    return _add_contribution(db, "objections", slug, {
         "agreement_id": target, "reason": reason, "kind": kind, "status": "open",
         **_contribution(author_name, member_id, channel, entered_by),
     })
 
 
-def objections(db, issue, *, member_id=None):
+def objections(db, slug, *, member_id=None):
     """Public objections and concerns, with the code of the agreement they are about."""
     sql = ("select o.*, 'A' || a.number as agreement from objections o "
            "join agreements a on a.id = o.agreement_id where o.issue = ?")
-    params = [issue]
+    params = [slug]
     if member_id is not None:
         sql += " and o.member_id = ?"
         params.append(member_id)
@@ -296,7 +296,7 @@ def erase_member(db, member_id):
 # Moderation -----------------------------------------------------------------
 
 
-def set_hidden(db, table, issue, number, *, reason=None, user_id=None):
+def set_hidden(db, table, slug, number, *, reason=None, user_id=None):
     """Hide (with a reason) or, with reason=None, unhide a contribution; True if it exists."""
     if table not in KINDS:
         raise ValueError(f"cannot moderate {table!r}")
@@ -304,36 +304,36 @@ def set_hidden(db, table, issue, number, *, reason=None, user_id=None):
         if reason:
             cursor = db.execute(
                 f"update {table} set hidden_at = ?, hidden_reason = ?, hidden_by = ? where issue = ? and number = ?",
-                [database.now(), reason, user_id, issue, number])
+                [database.now(), reason, user_id, slug, number])
         else:
             cursor = db.execute(
                 f"update {table} set hidden_at = null, hidden_reason = null, hidden_by = null "
-                "where issue = ? and number = ?", [issue, number])
+                "where issue = ? and number = ?", [slug, number])
         if cursor.rowcount:
-            _mark_changed(db, issue)
+            _mark_changed(db, slug)
     return cursor.rowcount == 1
 
 
-def remove_name(db, table, issue, number):
+def remove_name(db, table, slug, number):
     """AVG: take the name off one contribution (someone who never joined the circle asks
     for it, so erase_member cannot find it); the text stays. True if it exists."""
     if table not in KINDS:
         raise ValueError(f"unknown contribution table {table!r}")
     with database.write(db):
         cursor = db.execute(f"update {table} set author_name = null where issue = ? and number = ?",
-                            [issue, number])
+                            [slug, number])
         if cursor.rowcount:
-            _mark_changed(db, issue)
+            _mark_changed(db, slug)
     return cursor.rowcount == 1
 
 
 # Rebuild queue: see rebuild.py ----------------------------------------------
 
 
-def mark_changed(db, issue):
+def mark_changed(db, slug):
     """Queue a rebuild of a kwestie whose file changed (e.g. a new phase)."""
     with database.write(db):
-        _mark_changed(db, issue)
+        _mark_changed(db, slug)
 
 
 def pending_changes(db):

@@ -41,13 +41,13 @@ def read_confirm_token(secret, token, max_age=CONFIRM_MAX_AGE):
     return int(member_id), str(email)
 
 
-def member_token(secret, member_id, issue):
-    return URLSafeTimedSerializer(secret, salt="member-link").dumps([member_id, issue])
+def member_token(secret, member_id, slug):
+    return URLSafeTimedSerializer(secret, salt="member-link").dumps([member_id, slug])
 
 
 def read_member_token(secret, token, max_age=MEMBER_MAX_AGE):
-    member_id, issue = _read(URLSafeTimedSerializer(secret, salt="member-link"), token, max_age)
-    return int(member_id), str(issue)
+    member_id, slug = _read(URLSafeTimedSerializer(secret, salt="member-link"), token, max_age)
+    return int(member_id), str(slug)
 
 
 def form_token(secret, now=None):
