@@ -1,22 +1,17 @@
-"""The `samenplan` command. tasks.py (invoke) calls the same functions.
+"""The `samenplan` command, with click: `samenplan --help` lists every command.
 
-    samenplan serve [--host 127.0.0.1] [--port 8000]   build, then serve site + endpoint
-    samenplan build                                    full build into output/
-    samenplan new <slug>                               a new kwestie from the template
-    samenplan worker                                   only the rebuild worker (production)
-    samenplan plan propose|adopt|verify|diff           see plan_commands.py
-    samenplan user add <name> [--role professional]    an account for /beheer/
-    samenplan export [--to export/]                    open data of every kwestie (JSON, CSV, schemas)
-    samenplan erase <member>                           AVG: remove a person's data, keep contributions
+Each command is a small click function that calls a plain function below;
+tasks.py (invoke) and the tests call those plain functions directly.
 """
 
-import argparse
 import getpass
 import logging
 import os
 import secrets
 import signal
 import sys
+
+import click
 
 from . import plan_commands
 from .settings import load_settings
@@ -199,54 +194,96 @@ def erase(member, settings_file=None):
     print(f"Gegevens van lid {member_id} verwijderd; de bijdragen blijven, zonder naam.")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="samenplan", description="Samen een plan maken.")
-    parser.add_argument("--settings", help="Pelican-instellingen (standaard: ./pelicanconf.py)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    p = commands.add_parser("serve", help="bouw de site en start de server (de demo)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    commands.add_parser("build", help="bouw de hele site in output/")
-    p = commands.add_parser("new", help="maak een nieuwe kwestie")
-    p.add_argument("slug")
-    commands.add_parser("worker", help="alleen het opnieuw bouwen na bijdragen (productie)")
-    p = commands.add_parser("user", help="accounts voor /beheer/")
-    user_commands = p.add_subparsers(dest="user_command", required=True)
-    p = user_commands.add_parser("add", help="maak een account (wachtwoord: $SAMENPLAN_PASSWORD of gevraagd)")
-    p.add_argument("username")
-    p.add_argument("--role", choices=("coordinator", "professional"), default="coordinator")
-    p.add_argument("--name", default="", help="naam bij antwoorden op de site")
-    p.add_argument("--organisation", default="", help="bijvoorbeeld: Politie, wijkteam")
-    p = commands.add_parser("export", help="open data van alle kwesties (JSON, CSV) in een map")
-    p.add_argument("--to", default="export", help="map (standaard: export/)")
-    p = commands.add_parser("erase", help="AVG: verwijder de gegevens van een lid (L12 of 12)")
-    p.add_argument("member")
-    plan_commands.add_parser(commands)
-    args = parser.parse_args(argv)
+# The command line ---------------------------------------------------------------
 
+
+# -h as well as --help, as argparse had; the subcommands inherit it.
+@click.group("samenplan", help="Samen een plan maken.", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--settings", "settings_file", help="Pelican-instellingen (standaard: ./pelicanconf.py)")
+@click.pass_context
+def samenplan(ctx, settings_file):
+    ctx.obj = settings_file  # every subcommand gets it through @click.pass_obj
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+@samenplan.command("serve", help="bouw de site en start de server (de demo)")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000)  # 0: any free port (the tests)
+@click.pass_obj
+def serve_command(settings_file, host, port):
+    serve(settings_file, host, port)
+
+
+@samenplan.command("build", help="bouw de hele site in output/")
+@click.pass_obj
+def build_command(settings_file):
+    build(settings_file)
+
+
+@samenplan.command("new", help="maak een nieuwe kwestie")
+@click.argument("slug")
+@click.pass_obj
+def new_command(settings_file, slug):
+    new(slug, settings_file)
+
+
+@samenplan.command("worker", help="alleen het opnieuw bouwen na bijdragen (productie)")
+@click.pass_obj
+def worker_command(settings_file):
+    worker(settings_file)
+
+
+@samenplan.group("user", help="accounts voor /beheer/")
+def user_group():
+    pass
+
+
+@user_group.command("add", help="maak een account (wachtwoord: $SAMENPLAN_PASSWORD of gevraagd)")
+@click.argument("username")
+@click.option("--role", type=click.Choice(("coordinator", "professional")), default="coordinator")
+@click.option("--name", default="", help="naam bij antwoorden op de site")
+@click.option("--organisation", default="", help="bijvoorbeeld: Politie, wijkteam")
+@click.pass_obj
+def add_user_command(settings_file, username, role, name, organisation):
+    add_user(username, role, name, organisation, settings_file)
+
+
+@samenplan.command("export", help="open data van alle kwesties (JSON, CSV) in een map")
+@click.option("--to", default="export", help="map (standaard: export/)")
+@click.pass_obj
+def export_command(settings_file, to):
+    export(to, settings_file)
+
+
+@samenplan.command("erase", help="AVG: verwijder de gegevens van een lid (L12 of 12)")
+@click.argument("member")
+@click.pass_obj
+def erase_command(settings_file, member):
+    erase(member, settings_file)
+
+
+samenplan.add_command(plan_commands.plan_group)
+
+
+def main(argv=None):
+    """Run `samenplan` with argv (default: sys.argv[1:]); returns the exit code.
+
+    standalone_mode=False makes click return the command's result (the plan
+    commands return their exit code) and raise errors instead of exiting, so
+    tests can call main() and the console script can pass the code to sys.exit.
+    """
     try:
-        if args.command == "serve":
-            serve(args.settings, args.host, args.port)
-        elif args.command == "build":
-            build(args.settings)
-        elif args.command == "new":
-            new(args.slug, args.settings)
-        elif args.command == "worker":
-            worker(args.settings)
-        elif args.command == "user":
-            add_user(args.username, args.role, args.name, args.organisation, args.settings)
-        elif args.command == "export":
-            export(args.to, args.settings)
-        elif args.command == "erase":
-            erase(args.member, args.settings)
-        elif args.command == "plan":
-            return plan_commands.run(args, load_settings(args.settings))
+        return samenplan.main(args=argv, prog_name="samenplan", standalone_mode=False) or 0
+    except click.ClickException as error:  # usage errors (exit 2) with click's message
+        error.show()
+        return error.exit_code
+    except click.Abort:  # Ctrl+C or end of input, e.g. at the password prompt
+        click.echo("Aborted!", err=True)
+        return 1
     except (FileNotFoundError, FileExistsError, ValueError) as error:
         print(f"samenplan: {error}", file=sys.stderr)
         return 1
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

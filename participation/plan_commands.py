@@ -1,71 +1,120 @@
-"""`samenplan plan propose|adopt|verify|diff`: the plan on the command line.
+"""`samenplan plan propose|adopt|verify|diff`: the plan on the command line (see `samenplan plan --help`).
 
-    samenplan plan propose <slug> A1 A2 --until 2027-01-14   open a consent round
-    samenplan plan adopt <slug> [--meeting "Dorpsavond 14 jan"]
-    samenplan plan verify [<slug>]      exit 1 naming the first altered or missing version
-    samenplan plan diff <slug> 1 2      what changed, agreement by agreement
+Each command returns its exit code: `verify` exits 1 naming the first altered or missing version.
 """
 
-import argparse
 import datetime
 import sys
+
+import click
 
 from . import audit, consent, phases, plan
 from . import db as database
 from .forms import parse_number
 from .issues import issue_files, read_issue
+from .settings import load_settings
 
 
-def agreement_number(text):
-    """'A2' or '2' -> 2, for argparse; anything else is a usage error that says what to type."""
-    number = parse_number(text, "A")
-    if number is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is geen afspraak; schrijf A1, A2, …")
-    return number
+class AgreementNumber(click.ParamType):
+    """'A2' or '2' -> 2; anything else is a usage error that says what to type."""
+
+    name = "afspraak"
+
+    def convert(self, value, param, ctx):
+        number = value if isinstance(value, int) else parse_number(value, "A")
+        if number is None:
+            self.fail(f"{value!r} is geen afspraak; schrijf A1, A2, …", param, ctx)
+        return number
 
 
-def add_parser(commands):
-    p = commands.add_parser("plan", help="het plan: ronde openen, aannemen, controleren, vergelijken")
-    sub = p.add_subparsers(dest="plan_command", required=True)
-    propose = sub.add_parser("propose", help="open een ronde over afspraken uit het concept-plan")
-    propose.add_argument("slug")
-    propose.add_argument("agreements", nargs="+", type=agreement_number, help="A1 A2 …")
-    propose.add_argument("--until", required=True, type=datetime.date.fromisoformat, help="laatste dag, JJJJ-MM-DD")
-    adopt = sub.add_parser("adopt", help="neem de versie aan (kan niet bij een open bezwaar)")
-    adopt.add_argument("slug")
-    adopt.add_argument("--meeting", help="waar het besluit viel")
-    verify = sub.add_parser("verify", help="controleer de keten van versies")
-    verify.add_argument("slug", nargs="?")
-    diff = sub.add_parser("diff", help="wat veranderde tussen twee versies")
-    diff.add_argument("slug")
-    diff.add_argument("a", type=int)
-    diff.add_argument("b", type=int)
+class IsoDate(click.ParamType):
+    """'2027-01-14' -> a date (click.DateTime would give a datetime, printed with 00:00:00)."""
+
+    name = "JJJJ-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is geen datum; schrijf JJJJ-MM-DD", param, ctx)
 
 
-def run(args, settings):
-    """Run a plan command; returns the exit code."""
-    if args.plan_command == "verify":
-        return verify(settings, args.slug)
-    if args.plan_command == "diff":
-        return show_diff(settings, args.slug, args.a, args.b)
-    issue = find(settings, args.slug)
+@click.group("plan", help="het plan: ronde openen, aannemen, controleren, vergelijken")
+def plan_group():
+    pass
+
+
+# The settings file comes from `samenplan --settings` (click's ctx.obj); each command returns its exit code.
+
+
+@plan_group.command("propose", help="open een ronde over afspraken uit het concept-plan")
+@click.argument("slug")
+@click.argument("agreements", nargs=-1, required=True, type=AgreementNumber(), metavar="A1 A2 …")
+@click.option("--until", required=True, type=IsoDate(), help="laatste dag, JJJJ-MM-DD")
+@click.pass_obj
+def propose_command(settings_file, slug, agreements, until):
+    return propose(load_settings(settings_file), slug, list(agreements), until)
+
+
+@plan_group.command("adopt", help="neem de versie aan (kan niet bij een open bezwaar)")
+@click.argument("slug")
+@click.option("--meeting", help="waar het besluit viel")
+@click.pass_obj
+def adopt_command(settings_file, slug, meeting):
+    return adopt(load_settings(settings_file), slug, meeting)
+
+
+@plan_group.command("verify", help="controleer de keten van versies")
+@click.argument("slug", required=False)
+@click.pass_obj
+def verify_command(settings_file, slug):
+    return verify(load_settings(settings_file), slug)
+
+
+@plan_group.command("diff", help="wat veranderde tussen twee versies")
+@click.argument("slug")
+@click.argument("a", type=click.INT)
+@click.argument("b", type=click.INT)
+@click.pass_obj
+def diff_command(settings_file, slug, a, b):
+    return show_diff(load_settings(settings_file), slug, a, b)
+
+
+def propose(settings, slug, numbers, until):
+    """Open a consent round over agreements `numbers` until the end of `until`; returns the exit code."""
+    def open_round(db, issue):
+        agreements = ", ".join(f"A{n}" for n in numbers)
+        with database.write(db):
+            consent.open_round(db, issue.slug, numbers, consent.end_of_day(until))
+            audit.record(db, None, "open_round", issue.slug, f"{agreements} tot {until}")
+        print(f"Ronde geopend over {agreements} tot en met {until}. "
+              "Leden met een bevestigd e-mailadres krijgen bericht als de ronde in /beheer/ wordt geopend.")
+
+    return _on_issue(settings, slug, open_round)
+
+
+def adopt(settings, slug, meeting=None):
+    """Adopt the draft plan as the next version (proposing -> adopted); returns the exit code."""
+    def adopt_version(db, issue):
+        with database.write(db):
+            version = consent.adopt(db, settings, issue, meeting=meeting)
+            audit.record(db, None, "adopt", issue.slug, f"versie {version.number}, {version.sha256}")
+            if issue.phase == "proposing":
+                phases.set_phase(settings, issue, "adopted")
+                audit.record(db, None, "phase", issue.slug, "proposing → adopted")
+        print(f"Versie {version.number} aangenomen: {version.path} ({version.sha256})")
+
+    return _on_issue(settings, slug, adopt_version)
+
+
+def _on_issue(settings, slug, action):
+    """action(db, issue) for kwestie slug; a ConsentError (e.g. an open objection) is printed as is, exit 1."""
+    issue = find(settings, slug)
     db = database.connect(settings["SAMENPLAN_DATABASE"])
     try:
-        if args.plan_command == "propose":
-            numbers = args.agreements
-            with database.write(db):
-                consent.open_round(db, issue.slug, numbers, consent.end_of_day(args.until))
-                audit.record(db, None, "open_round", issue.slug, f"{', '.join(f'A{n}' for n in numbers)} tot {args.until}")
-            print(f"Ronde geopend over {', '.join(f'A{n}' for n in numbers)} tot en met {args.until}. "
-                  "Leden met een bevestigd e-mailadres krijgen bericht als de ronde in /beheer/ wordt geopend.")
-        elif args.plan_command == "adopt":
-            with database.write(db):
-                version = consent.adopt(db, settings, issue, meeting=args.meeting)
-                audit.record(db, None, "adopt", issue.slug, f"versie {version.number}, {version.sha256}")
-                if issue.phase == "proposing":
-                    phases.set_phase(settings, issue, "adopted")
-                    audit.record(db, None, "phase", issue.slug, "proposing → adopted")
-            print(f"Versie {version.number} aangenomen: {version.path} ({version.sha256})")
+        action(db, issue)
     except consent.ConsentError as error:
         print(error, file=sys.stderr)
         return 1
