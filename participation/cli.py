@@ -152,7 +152,7 @@ def export(folder="export", settings_file=None):
     from . import consent, opendata
     from . import db as database
     from .issues import load_public_issues
-    from .site.generator import SCHEMAS
+    from .site.data import SCHEMAS
 
     settings = load_settings(settings_file)
     target = Path(folder)

@@ -2,7 +2,8 @@
 
 Registered in pelicanconf.py as PLUGINS = ["participation.site"]. It adds the
 KwestieGenerator (home page, /kwesties/<slug>/, its idea pages) and gives every
-generator the template filters and globals the theme uses.
+generator the template filters and globals the theme uses. Every file it writes
+is announced with content_written, as Pelican's own pages are (writer.py).
 """
 
 from pelican import signals

@@ -1,0 +1,93 @@
+"""The HTML pages: a kwestie's pages, and the home page and /besluiten/ that list kwesties.
+
+Each function renders through a SiteWriter and returns the paths it wrote,
+relative to the output folder.
+"""
+
+import math
+from pathlib import Path
+
+from .. import consent, council, plan, poster, store
+
+
+def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
+    """/kwesties/<slug>/ with its poster, paper form, report, idea, question and plan pages."""
+    settings = site_writer.settings
+    folder = Path("kwesties") / issue.slug
+    on_page = settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"]
+    circle = store.circle(db, issue.slug)
+    round_ = consent.current_round(db, issue.slug)
+    join_url = f"{poster.public_url(settings)}/kwesties/{issue.slug}/"
+    return [
+        site_writer.render(
+            folder / "index.html",
+            "kwestie",
+            issue=issue,
+            circle=circle,
+            circle_size=sum(circle.values()),
+            idea_count=store.idea_count(db, issue.slug),
+            ideas=store.ideas(db, issue.slug, limit=on_page, newest_first=True),
+            question_count=store.question_count(db, issue.slug),
+            questions=store.questions(db, issue.slug, limit=on_page, newest_first=True),
+            agreements=[a for a in store.agreements(db, issue.slug) if a["status"] == "concept"],
+            current_plan=versions[-1] if versions else None,
+            consent_round=round_,
+            round_figures=consent.round_figures(db, issue.slug, round_) if round_ else None,
+            round_over=bool(round_) and consent.round_over(round_),
+            objections=store.objections(db, issue.slug),
+            accepting=issue.accepts_contributions,
+        ),
+        site_writer.render(folder / "poster" / "index.html", "poster", issue=issue, join_url=join_url,
+                           qr=poster.qr_data_uri(join_url)),
+        site_writer.render(folder / "papier" / "index.html", "papier", issue=issue, join_url=join_url),
+        site_writer.render(folder / "verslag" / "index.html", "verslag", issue=issue,
+                           report=council.report(db, issue, versions, changes), today=today),
+        *numbered_pages(site_writer, db, issue, "ideeen", store.idea_count, store.ideas),
+        *numbered_pages(site_writer, db, issue, "vragen", store.question_count, store.questions),
+        *plan_pages(site_writer, issue, versions, plan_error),
+    ]
+
+
+def numbered_pages(site_writer, db, issue, name, count_rows, rows):
+    """/kwesties/<slug>/<name>/, /2/, …: every idea (or question), oldest first, a page at a time."""
+    folder = Path("kwesties") / issue.slug / name
+    per_page = site_writer.settings["SAMENPLAN_IDEAS_PER_PAGE"]
+    count = count_rows(db, issue.slug)
+    pages = max(1, math.ceil(count / per_page))
+    written = [
+        site_writer.render(folder / (str(page) if page > 1 else "") / "index.html", name, issue=issue, count=count,
+                           items=rows(db, issue.slug, limit=per_page, offset=(page - 1) * per_page),
+                           page=page, page_count=pages)
+        for page in range(1, pages + 1)
+    ]
+    site_writer.remove_pages(folder, pages)
+    return written
+
+
+def plan_pages(site_writer, issue, versions, plan_error):
+    """/kwesties/<slug>/plan/: every version, newest first, with what changed; and the YAML files."""
+    folder = Path("kwesties") / issue.slug / "plan"
+    history = []
+    for i, version in enumerate(versions):
+        previous = versions[i - 1].data if i else None
+        history.append((version, plan.describe(plan.diff(previous, version.data))))
+    written = [site_writer.render(folder / "index.html", "plan", issue=issue, history=history[::-1],
+                                  plan_error=plan_error)]
+    for version in versions:
+        written.append(site_writer.write(folder / version.filename, version.path.read_bytes(),
+                                         issue=issue, version=version))
+    return written
+
+
+def list_pages(site_writer, db, issues, summaries, page, page_count, today):
+    """Page `page` of the home page and of the council's overview (/besluiten/); same order."""
+    home = Path("pagina") / str(page) / "index.html" if page > 1 else Path("index.html")
+    overview = Path("besluiten") / (str(page) if page > 1 else "") / "index.html"
+    return [
+        site_writer.render(home, "index", issues=issues,
+                           circle_sizes=store.circle_sizes(db, [i.slug for i in issues]),
+                           idea_counts={i.slug: store.idea_count(db, i.slug) for i in issues},
+                           page=page, page_count=page_count),
+        site_writer.render(overview, "besluiten", summaries=summaries, page=page, page_count=page_count,
+                           today=today),
+    ]

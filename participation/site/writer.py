@@ -1,0 +1,95 @@
+"""SiteWriter: every file the plugin puts in the output folder goes through it.
+
+Like Pelican's own Writer it sends content_written with the absolute path and
+the context the file was made with, so other plugins (a sitemap, a search
+index) see the kwestie pages too. Unlike it, it writes atomically and leaves
+unchanged files alone; the signal goes out for those as well, because such
+plugins collect every page again on each build.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from pelican import signals
+from pelican.utils import sanitised_join
+
+
+class SiteWriter:
+    def __init__(self, output_path, settings, get_template, shared_context):
+        self.output_path = output_path
+        self.settings = settings
+        self.get_template = get_template
+        self.shared_context = shared_context  # the generators' context; holds localsiteurl
+
+    def render(self, name, template, **values):
+        """Render a theme template to output_path/name; returns name, relative."""
+        name = Path(name).as_posix()
+        context = self.local_context(name, values)
+        return self._write(name, self.get_template(template).render(context).encode("utf-8"), context)
+
+    def write(self, name, data, **values):
+        """Write text or bytes to output_path/name; returns name, relative."""
+        name = Path(name).as_posix()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        return self._write(name, data, self.local_context(name, values))
+
+    def local_context(self, name, values):
+        """The context as Pelican's Writer makes it: localsiteurl, output_file, then the values.
+
+        It starts from the settings, not the shared context: in a full build that
+        also holds Pelican's pages and articles, in the rebuild worker it does not,
+        and both must render the same bytes.
+        """
+        context = dict(self.settings)
+        context["localsiteurl"] = self.shared_context.get("localsiteurl")
+        context["output_file"] = name
+        context.update(values)
+        return context
+
+    def _write(self, name, data, context):
+        path = sanitised_join(self.output_path, name)
+        write_file(Path(path), data)
+        signals.content_written.send(path, context=context)
+        return name
+
+    def remove(self, name):
+        """Remove a file or folder below output_path, if it is there."""
+        target = Path(self.output_path) / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+
+    def remove_pages(self, folder, keep):
+        """Remove numbered page folders beyond `keep` (a list that shrank)."""
+        folder = Path(self.output_path) / folder
+        if not folder.is_dir():
+            return
+        for child in folder.iterdir():
+            if child.name.isdigit() and int(child.name) > keep:
+                shutil.rmtree(child)
+
+
+def write_file(path, data):
+    """Write via a temporary file and rename, so a reader never sees half a page.
+
+    Unchanged files are left alone (their mtime too), which keeps web caches warm.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
