@@ -20,7 +20,7 @@ def sample(count):
     return {
         "issue": "groot-plan", "version": 1, "previous": None, "adopted_at": "2026-01-20T21:45:00+01:00",
         "kind": "adoption", "adopted_at_meeting": "Dorpsavond",
-        "circle": {"members": 300, "relations": {"buurtbewoner": 250, "ondernemer": 50}},
+        "circle": {"members": 300, "relations": {"resident": 250, "business": 50}},
         "consent_round": None,
         "agreements": [{"id": f"A{n}", "what": f"Afspraak nummer {n} over iets in het dorp", "who": ["Stichting", "Gemeente"],
                         "when": "voorjaar", "cost": n * 10, "from_ideas": [f"I{n}"], "objections": [], "concerns": [],

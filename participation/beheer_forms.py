@@ -10,7 +10,7 @@ import re
 
 from . import accounts, forms
 from .forms import NAME_MAX, TEXT_MAX, clean, parse_number
-from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, PHASES
+from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, PHASES, current
 from .store import KINDS
 
 QUESTION_MAX = 2000
@@ -19,11 +19,11 @@ ORGANISATION_MAX = 80
 PASSWORD_MAX = 200
 # Entered on someone's behalf: how it reached the coordinator. Web first is
 # odd here, so the usual channels come first.
-BEHALF_CHANNELS = {key: CHANNELS[key] for key in ("deur", "papier", "bijeenkomst", "web")}
+BEHALF_CHANNELS = {key: CHANNELS[key] for key in ("door", "paper", "meeting", "web")}
 
 
 def _channel(form, errors):
-    channel = clean(form.get("channel"))
+    channel = current(clean(form.get("channel")))
     if channel not in CHANNELS:
         errors["channel"] = "Hoe kwam dit binnen: kies aan de deur, op papier, op een bijeenkomst of via de website"
     return channel

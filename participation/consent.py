@@ -1,6 +1,6 @@
 """Consent: from concept agreements to an adopted plan version.
 
-The rule (DESIGN.md, principle 4): nothing enters the plan that anyone in the
+The rule (docs/design.md, principle 4): nothing enters the plan that anyone in the
 circle objects to. `blockers()` is that rule as a pure function; everything
 else here records a consent round in SQLite and, on adoption, writes the
 next plan version file (plan.py). There is no override: not for anyone.
@@ -205,7 +205,7 @@ def respond(db, slug, member_id, answer, *, reason="", agreement_number=None, en
                 raise ConsentError("Kies een afspraak uit de ronde en schrijf de reden op.")
             number = store.add_objection(db, slug, agreement_number=agreement_number, reason=reason,
                                          member_id=member_id, author_name=member["name"], kind=answer,
-                                         entered_by=entered_by, channel="bijeenkomst" if entered_by else "web")
+                                         entered_by=entered_by, channel="meeting" if entered_by else "web")
         _record_answer(db, round_["id"], member_id, answer, entered_by)
         store.mark_changed(db, slug)
     return number
@@ -356,7 +356,7 @@ def status_update(db, settings, issue, agreement_id, status, note, *, date=None,
 def record_responses(db, settings, issue, responses, *, now=None):
     """The municipality's reasoned response to adopted agreements, as a new version (kind response).
 
-    responses: {"A1": {"decision": "financieren", "text": "…", "review_at": "2027-06-01"}, …}
+    responses: {"A1": {"decision": "fund", "text": "…", "review_at": "2027-06-01"}, …}
     The response stays with the agreement in every later version.
     """
     latest = latest_version(settings, issue.slug, db)

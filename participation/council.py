@@ -68,7 +68,7 @@ def reviews(agreements, today):
 
 
 def contributions_by_channel(db, slug):
-    """{"ideeën": {"web": 12, "papier": 3}, …}: what came in, and how."""
+    """{"ideeën": {"web": 12, "paper": 3}, …}: what came in, and how."""
     result = {}
     for table, label in CHANNEL_TABLES.items():
         rows = db.execute(f"select channel, count(*) from {table} where issue = ? group by channel order by channel",

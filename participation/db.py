@@ -13,6 +13,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .labels import RENAMED
+
 BUSY_TIMEOUT_SECONDS = 10
 
 # Columns shared by every kind of contribution a resident can make.
@@ -21,7 +23,7 @@ CONTRIBUTION = {
     "number": int,  # counts per kwestie and kind: I1, V1, B1 (the public id)
     "member_id": int,  # who, when they were in the circle (nullable)
     "author_name": str,  # the display name shown with it
-    "channel": str,  # web, deur, papier, bijeenkomst
+    "channel": str,  # web, door, paper, meeting (labels.CHANNELS)
     "entered_by": int,  # users.id when the coordinator entered it for someone
     "created_at": str,
     "hidden_at": str,  # moderation: hidden by the coordinator, with a reason
@@ -179,6 +181,21 @@ TRIGGERS = [
 ]
 
 
+def _english_keys(db):
+    """Channels and relations were stored in Dutch until November 2026 (labels.RENAMED)."""
+    cases = " ".join("when ? then ?" for _ in RENAMED)
+    pairs = [word for pair in RENAMED.items() for word in pair]
+    marks = ",".join("?" * len(RENAMED))
+    for table, column in (("members", "relation"), ("members", "channel"), ("ideas", "channel"),
+                          ("questions", "channel"), ("objections", "channel")):
+        db.execute(f"update {table} set {column} = case {column} {cases} end where {column} in ({marks})",
+                   [*pairs, *RENAMED])
+
+
+# Changes to stored data, oldest first; PRAGMA user_version counts those applied.
+MIGRATIONS = [_english_keys]
+
+
 def connect(path):
     """Open (and if needed create) the database at path."""
     path = Path(path)
@@ -216,6 +233,10 @@ def ensure_schema(db):
             db[table].create_index(columns, if_not_exists=True, unique=unique)
         for statement in TRIGGERS:
             db.execute(statement)
+        applied = db.execute("PRAGMA user_version").fetchone()[0]
+        for migrate in MIGRATIONS[applied:]:
+            migrate(db)
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
 
 def _schema_complete(db):
@@ -223,6 +244,8 @@ def _schema_complete(db):
         table = db[name]
         if not table.exists() or set(columns) - set(table.columns_dict):
             return False
+    if db.execute("PRAGMA user_version").fetchone()[0] != len(MIGRATIONS):
+        return False
     return bool(db.execute("select 1 from sqlite_master where name = 'audit_log_no_delete'").fetchone())
 
 

@@ -15,17 +15,17 @@ from . import db as database
 FUND = "dorpsfonds-eemswierum"
 AZC = "azc-cafe-de-zwaan"
 
-FUND_CIRCLE = [("Jan", "buurtbewoner"), ("Hennie", "buurtbewoner"), ("Wiebe", "ondernemer"), ("Truus", "buurtbewoner"),
-               ("Alida", "buurtbewoner"), ("Kor", "ondernemer"), ("Sietske", "werkt-in-de-buurt"),
-               ("Bert", "buurtbewoner"), ("Aaltje", "buurtbewoner"), ("Roelf", "buurtbewoner"),
-               ("Mehmet", "nieuwkomer"), ("Ineke", "werkt-in-de-buurt"), ("Gerrit", "buurtbewoner"), ("Dina", "anders")]
+FUND_CIRCLE = [("Jan", "resident"), ("Hennie", "resident"), ("Wiebe", "business"), ("Truus", "resident"),
+               ("Alida", "resident"), ("Kor", "business"), ("Sietske", "works_nearby"),
+               ("Bert", "resident"), ("Aaltje", "resident"), ("Roelf", "resident"),
+               ("Mehmet", "newcomer"), ("Ineke", "works_nearby"), ("Gerrit", "resident"), ("Dina", "other")]
 FUND_IDEAS = [("Het dak van dorpshuis De Wierde lekt", "Jan", "web"),
-              ("Een jeu-de-boulesbaan bij de kerk", "Truus", "papier"),
-              ("Een dorpsbusje voor ouderen", "Aaltje", "bijeenkomst"),
+              ("Een jeu-de-boulesbaan bij de kerk", "Truus", "paper"),
+              ("Een dorpsbusje voor ouderen", "Aaltje", "meeting"),
               ("Een speeltuin voor de kinderen", "Sietske", "web"),
-              ("Bankjes langs het Wierpad", "Gerrit", "deur")]
-AZC_CIRCLE = [("Marloes", "buurtbewoner"), ("Henk", "ondernemer"), ("Samira", "buurtbewoner"),
-              ("Yonas", "nieuwkomer"), ("Peter", "werkt-in-de-buurt")]
+              ("Bankjes langs het Wierpad", "Gerrit", "door")]
+AZC_CIRCLE = [("Marloes", "resident"), ("Henk", "business"), ("Samira", "resident"),
+              ("Yonas", "newcomer"), ("Peter", "works_nearby")]
 AZC_IDEAS = [("Elke zaterdag koffie in het café, samen met nieuwe bewoners", "Henk"),
              ("Taalmaatjes: buren die een uur per week Nederlands oefenen", "Samira"),
              ("Een buurtapp waarin iedereen kan zeggen wat er speelt", "")]
@@ -62,7 +62,7 @@ def seed(db, settings):
     for title, name in AZC_IDEAS:
         store.add_idea(db, AZC, title=title, author_name=name)
     store.add_question(db, AZC, text="Komen er gezinnen met kinderen of vooral alleenstaanden?", author_name="Marloes")
-    store.add_question(db, AZC, text="Wie kan ik bellen als er 's nachts iets is?", author_name="Henk", channel="deur")
+    store.add_question(db, AZC, text="Wie kan ik bellen als er 's nachts iets is?", author_name="Henk", channel="door")
     store.add_answer(db, AZC, 2, user_id=professional,
                      text="Bel bij spoed 112. Voor andere zaken kun je de wijkagent bellen via het algemene nummer van de politie, of mij "
                           "aanspreken op het spreekuur in het buurthuis op dinsdag.")

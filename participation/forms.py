@@ -7,7 +7,7 @@ order the fields appear on the form, so the error summary can list them.
 import re
 import unicodedata
 
-from .labels import RELATIONS
+from .labels import RELATIONS, current
 
 # Control characters other than tab and newline never belong in a contribution.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -57,7 +57,7 @@ def parse_euros(text):
 def validate_member(form):
     values = {
         "name": clean(form.get("name")),
-        "relation": clean(form.get("relation")),
+        "relation": current(clean(form.get("relation"))),  # a page from before the keys were English
         "relation_other": clean(form.get("relation_other")),
         "email": clean(form.get("email")).lower(),
     }
@@ -68,9 +68,9 @@ def validate_member(form):
         _check_length(errors, "name", "Naam", values["name"], NAME_MAX)
     if values["relation"] not in RELATIONS:
         errors["relation"] = "Betrokkenheid: kies hoe je bij deze kwestie betrokken bent"
-    elif values["relation"] == "anders" and not values["relation_other"]:
+    elif values["relation"] == "other" and not values["relation_other"]:
         errors["relation_other"] = "Anders, namelijk: vul in hoe je betrokken bent"
-    if values["relation"] != "anders":
+    if values["relation"] != "other":
         values["relation_other"] = ""
     _check_length(errors, "relation_other", "Anders, namelijk", values["relation_other"], NAME_MAX)
     if values["email"] and (len(values["email"]) > EMAIL_MAX or not EMAIL.match(values["email"])):

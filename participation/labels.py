@@ -16,30 +16,45 @@ PHASES = {
 # How a contribution reached us.
 CHANNELS = {
     "web": "via de website",
-    "deur": "aan de deur",
-    "papier": "op papier",
-    "bijeenkomst": "op een bijeenkomst",
+    "door": "aan de deur",
+    "paper": "op papier",
+    "meeting": "op een bijeenkomst",
 }
 # A member's relation to the situation.
 RELATIONS = {
-    "buurtbewoner": "buurtbewoner",
-    "ondernemer": "ondernemer",
-    "werkt-in-de-buurt": "werkt in de buurt",
-    "nieuwkomer": "nieuwkomer",
+    "resident": "buurtbewoner",
+    "business": "ondernemer",
+    "works_nearby": "werkt in de buurt",
+    "newcomer": "nieuwkomer",
     "professional": "professional",
-    "anders": "anders",
+    "other": "anders",
 }
 # Follow-up of an adopted agreement.
 AGREEMENT_STATUSES = {"planned": "gepland", "in_progress": "bezig", "done": "klaar", "stopped": "gestopt"}
 # The municipality's response to an adopted agreement.
 DECISIONS = {
-    "uitvoeren": "de gemeente voert het uit",
-    "financieren": "de gemeente betaalt het",
-    "deels": "de gemeente doet het deels",
-    "niet": "de gemeente kan het niet doen",
+    "carry_out": "de gemeente voert het uit",
+    "fund": "de gemeente betaalt het",
+    "partly": "de gemeente doet het deels",
+    "decline": "de gemeente kan het niet doen",
 }
 OBJECTION_STATUSES = {
     "open": "open, de afspraak kan zo niet in het plan",
     "withdrawn": "ingetrokken",
     "resolved": "opgelost",
 }
+
+# Until November 2026 channels, relations and decisions were stored in Dutch.
+# db.py migrates the database once; plan files keep their words (their hash is
+# the record) and plan.py reads them in today's keys.
+RENAMED = {
+    "deur": "door", "papier": "paper", "bijeenkomst": "meeting",
+    "buurtbewoner": "resident", "ondernemer": "business", "werkt-in-de-buurt": "works_nearby",
+    "nieuwkomer": "newcomer", "anders": "other",
+    "uitvoeren": "carry_out", "financieren": "fund", "deels": "partly", "niet": "decline",
+}
+
+
+def current(value):
+    """Today's key for a value stored before the keys were English ('deur' -> 'door')."""
+    return RENAMED.get(value, value)

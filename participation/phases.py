@@ -1,4 +1,4 @@
-"""The phase guard (DESIGN.md, "Phases of a kwestie") and changing a kwestie's phase.
+"""The phase guard (docs/design.md, "Phases of a kwestie") and changing a kwestie's phase.
 
 The phase lives in kwestie.md (content/ is the source of truth for kwesties),
 so a change rewrites that file's `Phase:` line and nothing else.

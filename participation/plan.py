@@ -19,7 +19,7 @@ import jsonschema
 import yaml
 
 from .dutch import datum
-from .labels import AGREEMENT_STATUSES
+from .labels import AGREEMENT_STATUSES, current
 
 # libyaml where present: about 9x faster on large plans; same output.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -88,8 +88,29 @@ def load_versions(folder):
         except yaml.YAMLError as error:
             raise PlanError(f"{path.name}: geen geldige YAML ({error})")
         validate(data, path.name)
-        versions.append(Version(int(FILENAME.match(path.name).group(1)), path, data, file_hash(raw)))
+        versions.append(Version(int(FILENAME.match(path.name).group(1)), path, in_current_keys(data), file_hash(raw)))
     return versions
+
+
+def in_current_keys(data):
+    """A version as today's code reads it: older files say 'buurtbewoner' and 'financieren'.
+
+    The file itself is never rewritten (its bytes are what the hashes vouch for);
+    only the data read from it uses the English keys of labels.py.
+    """
+    circle = data.get("circle") or {}
+    if circle.get("relations"):
+        relations = {}
+        for key, count in circle["relations"].items():
+            relations[current(key)] = relations.get(current(key), 0) + count
+        data = dict(data, circle=dict(circle, relations=relations))
+    agreements = []
+    for agreement in data.get("agreements") or ():
+        response = agreement.get("response")
+        if response and response.get("decision"):
+            agreement = dict(agreement, response=dict(response, decision=current(response["decision"])))
+        agreements.append(agreement)
+    return dict(data, agreements=agreements)
 
 
 def verify(folder, slug=None, heads=None):

@@ -74,7 +74,7 @@ def confirm_email(db, member_id, email):
 
 
 def circle(db, slug):
-    """Circle size by relation: {"buurtbewoner": 4, ...}, largest first."""
+    """Circle size by relation: {"resident": 4, ...}, largest first."""
     rows = db.execute(
         "select relation, count(*) from members where issue = ? "
         "group by relation order by count(*) desc, relation",

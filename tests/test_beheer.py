@@ -247,8 +247,8 @@ def test_a_name_is_taken_off_a_contribution_on_request(as_coordinator, db):
 
 def test_the_confirmation_mail_is_sent_again(as_coordinator, settings, db):
     """The link expired or the mail got lost: the coordinator sends it again, without seeing the address."""
-    ans = store.add_member(db, AZC, name="Ans", relation="buurtbewoner", email="ans@example.org")
-    bo = store.add_member(db, AZC, name="Bo", relation="nieuwkomer")
+    ans = store.add_member(db, AZC, name="Ans", relation="resident", email="ans@example.org")
+    bo = store.add_member(db, AZC, name="Bo", relation="newcomer")
     page = as_coordinator.get(f"/beheer/{AZC}/").get_data(as_text=True)
     assert "Stuur Ans de bevestigingsmail opnieuw" in page and "ans@example.org" not in page
     response = post(as_coordinator, f"/beheer/{AZC}/lid/{ans}/bevestigingsmail")
@@ -299,7 +299,7 @@ def test_a_meeting_needs_a_past_day_and_a_place(as_coordinator, db):
 
 def test_hidden_objection_keeps_its_place(as_coordinator, db):
     store.add_agreement(db, AZC, what="Koffie op zaterdag")
-    member = store.add_member(db, AZC, name="Ans", relation="buurtbewoner")
+    member = store.add_member(db, AZC, name="Ans", relation="resident")
     store.add_objection(db, AZC, agreement_number=1, reason="Met een naam erin", member_id=member)
     assert post(as_coordinator, f"/beheer/{AZC}/verbergen",
                 {"table": "objections", "number": "1", "reason": "Er stond een naam in."}).status_code == 303
@@ -313,40 +313,40 @@ def test_hidden_objection_keeps_its_place(as_coordinator, db):
 
 def test_enter_an_idea_from_paper(as_coordinator, coordinator, db):
     response = post(as_coordinator, f"/beheer/{AZC}/namens/idee",
-                    {"channel": "papier", "title": "Bankje bij de vijver", "body": "Van een briefje", "cost": "450"})
+                    {"channel": "paper", "title": "Bankje bij de vijver", "body": "Van een briefje", "cost": "450"})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/beheer/{AZC}/#ideeen"
     row = db["ideas"].get(1)
     assert (row["title"], row["channel"], row["entered_by"], row["cost"]) == (
-        "Bankje bij de vijver", "papier", coordinator["id"], 450)
-    assert store.ideas(db, AZC)[0]["channel"] == "papier"
+        "Bankje bij de vijver", "paper", coordinator["id"], 450)
+    assert store.ideas(db, AZC)[0]["channel"] == "paper"
     [entry] = audit.entries(db)
     assert (entry["action"], entry["issue"], entry["detail"]) == ("enter_idea", AZC, "I1, op papier")
 
 
 def test_enter_a_member_at_the_door_without_email(as_coordinator, coordinator, db):
     response = post(as_coordinator, f"/beheer/{AZC}/namens/kring",
-                    {"channel": "deur", "name": "Henk", "relation": "buurtbewoner", "email": "henk@example.org"})
+                    {"channel": "door", "name": "Henk", "relation": "resident", "email": "henk@example.org"})
     assert response.status_code == 303
     row = db.execute("select name, channel, entered_by, email from members").fetchone()
-    assert row == ("Henk", "deur", coordinator["id"], None)
+    assert row == ("Henk", "door", coordinator["id"], None)
     # Names stay out of the append-only log, so erasing a person stays possible.
     assert "Henk" not in audit.entries(db)[0]["detail"]
 
 
 def test_enter_a_question_from_a_meeting(as_coordinator, db):
     response = post(as_coordinator, f"/beheer/{AZC}/namens/vraag",
-                    {"channel": "bijeenkomst", "text": "Komen er kinderen?", "author_name": "Mo"})
+                    {"channel": "meeting", "text": "Komen er kinderen?", "author_name": "Mo"})
     assert response.status_code == 303
     [question] = store.questions(db, AZC)
-    assert (question["text"], question["channel"], question["author_name"]) == ("Komen er kinderen?", "bijeenkomst", "Mo")
+    assert (question["text"], question["channel"], question["author_name"]) == ("Komen er kinderen?", "meeting", "Mo")
 
 
 @pytest.mark.parametrize("kind,data,fields", [
     ("idee", {"title": "Zonder kanaal"}, ["channel"]),
     ("idee", {"channel": "fax", "title": ""}, ["channel", "title"]),
-    ("vraag", {"channel": "papier", "text": "x" * 2001}, ["text"]),
-    ("kring", {"channel": "deur", "name": "", "relation": "koning"}, ["name", "relation"]),
+    ("vraag", {"channel": "paper", "text": "x" * 2001}, ["text"]),
+    ("kring", {"channel": "door", "name": "", "relation": "koning"}, ["name", "relation"]),
 ])
 def test_invalid_input_on_behalf_gives_400_naming_each_field(as_coordinator, db, kind, data, fields):
     response = post(as_coordinator, f"/beheer/{AZC}/namens/{kind}", data)
@@ -359,7 +359,7 @@ def test_invalid_input_on_behalf_gives_400_naming_each_field(as_coordinator, db,
 
 def test_no_input_on_behalf_for_a_closed_kwestie(as_coordinator, settings, db):
     write_issue(settings, "afgerond", phase="closed")
-    response = post(as_coordinator, "/beheer/afgerond/namens/idee", {"channel": "papier", "title": "Te laat"})
+    response = post(as_coordinator, "/beheer/afgerond/namens/idee", {"channel": "paper", "title": "Te laat"})
     assert response.status_code == 409
     assert store.idea_count(db, "afgerond") == 0
 
@@ -369,7 +369,7 @@ def test_no_input_on_behalf_for_a_closed_kwestie(as_coordinator, settings, db):
 
 def add_members(db, slug, count):
     for n in range(count):
-        store.add_member(db, slug, name=f"Lid {n}", relation="buurtbewoner")
+        store.add_member(db, slug, name=f"Lid {n}", relation="resident")
 
 
 def test_open_to_proposing_is_refused_with_a_small_circle(as_coordinator, settings, db):
@@ -486,7 +486,7 @@ def test_a_hidden_question_cannot_be_answered(as_professional, db):
     (f"/beheer/{AZC}/verbergen", {"table": "ideas", "number": "1", "reason": "Weg"}),
     (f"/beheer/{AZC}/tonen", {"table": "ideas", "number": "1"}),
     (f"/beheer/{AZC}/fase", {"phase": "closed"}),
-    (f"/beheer/{AZC}/namens/idee", {"channel": "papier", "title": "Iets"}),
+    (f"/beheer/{AZC}/namens/idee", {"channel": "paper", "title": "Iets"}),
     ("/beheer/gebruikers", {"username": "nieuw", "display_name": "Nieuw", "role": "coordinator",
                             "password": PASSWORD, "password_again": PASSWORD}),
 ])
@@ -520,7 +520,7 @@ def test_professional_gets_403_on_coordinator_pages(as_professional, url):
 
 
 def test_professional_sees_the_kwestie_without_moderation_or_personal_data(as_professional, db):
-    store.add_member(db, AZC, name="Ans", relation="buurtbewoner", email="ans@example.org")
+    store.add_member(db, AZC, name="Ans", relation="resident", email="ans@example.org")
     store.add_idea(db, AZC, title="Zichtbaar idee")
     store.add_idea(db, AZC, title="Verborgen tekst")
     store.set_hidden(db, "ideas", AZC, 2, reason="Ging over een persoon")
@@ -540,11 +540,11 @@ def test_professional_does_not_see_drafts(as_professional, settings):
 
 
 def test_kwestie_page_shows_contributions_and_never_an_email_address(as_coordinator, db):
-    confirmed = store.add_member(db, AZC, name="Ans", relation="buurtbewoner", email="ans@example.org")
+    confirmed = store.add_member(db, AZC, name="Ans", relation="resident", email="ans@example.org")
     store.confirm_email(db, confirmed, "ans@example.org")
-    store.add_member(db, AZC, name="Bram", relation="ondernemer", email="bram@example.org")
-    store.add_member(db, AZC, name="Cor", relation="nieuwkomer", channel="deur")
-    store.add_idea(db, AZC, title="Koffie op zaterdag", channel="papier")
+    store.add_member(db, AZC, name="Bram", relation="business", email="bram@example.org")
+    store.add_member(db, AZC, name="Cor", relation="newcomer", channel="door")
+    store.add_idea(db, AZC, title="Koffie op zaterdag", channel="paper")
     store.add_question(db, AZC, text="Hoe lang blijven ze?")
     response = as_coordinator.get(f"/beheer/{AZC}/")
     assert response.status_code == 200
@@ -647,11 +647,11 @@ def test_every_action_is_in_the_log(client, coordinator, professional, settings,
     login(client, "marieke", PASSWORD)
     post(client, f"/beheer/{AZC}/verbergen", {"table": "ideas", "number": "1", "reason": "Dubbel"})
     post(client, f"/beheer/{AZC}/tonen", {"table": "ideas", "number": "1"})
-    post(client, f"/beheer/{AZC}/namens/kring", {"channel": "deur", "name": "Ali", "relation": "nieuwkomer"})
-    post(client, f"/beheer/{AZC}/namens/idee", {"channel": "papier", "title": "Bankje"})
-    post(client, f"/beheer/{AZC}/namens/vraag", {"channel": "bijeenkomst", "text": "Hoe?"})
+    post(client, f"/beheer/{AZC}/namens/kring", {"channel": "door", "name": "Ali", "relation": "newcomer"})
+    post(client, f"/beheer/{AZC}/namens/idee", {"channel": "paper", "title": "Bankje"})
+    post(client, f"/beheer/{AZC}/namens/vraag", {"channel": "meeting", "text": "Hoe?"})
     post(client, f"/beheer/{AZC}/vraag/1", {"text": "In maart."})
-    store.add_member(db, "speeltuin", name="Lid", relation="buurtbewoner")
+    store.add_member(db, "speeltuin", name="Lid", relation="resident")
     post(client, "/beheer/speeltuin/fase", {"phase": "proposing"})
     post(client, "/beheer/gebruikers", {"username": "nieuw", "display_name": "Nieuw", "role": "professional",
                                         "password": PASSWORD, "password_again": PASSWORD})

@@ -28,10 +28,10 @@ def kwestie(settings, db):
     """A kwestie with a concept-plan phase, a budget, two ideas and a circle of three:
     Ans confirmed her e-mail address, Bram gave one but did not confirm it, Cor gave none."""
     path = write_issue(settings, SLUG, phase="proposing", Budget="10000")
-    ans = store.add_member(db, SLUG, name="Ans", relation="buurtbewoner", email="ans@example.org")
+    ans = store.add_member(db, SLUG, name="Ans", relation="resident", email="ans@example.org")
     store.confirm_email(db, ans, "ans@example.org")
-    bram = store.add_member(db, SLUG, name="Bram", relation="ondernemer", email="bram@example.org")
-    cor = store.add_member(db, SLUG, name="Cor", relation="nieuwkomer", channel="deur")
+    bram = store.add_member(db, SLUG, name="Bram", relation="business", email="bram@example.org")
+    cor = store.add_member(db, SLUG, name="Cor", relation="newcomer", channel="door")
     store.add_idea(db, SLUG, title="Koffie in het buurthuis", cost=1000)
     store.add_idea(db, SLUG, title="Een buurtapp")
     return {"path": path, "ans": ans, "bram": bram, "cor": cor}
@@ -97,7 +97,7 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
     assert answer(client, kwestie["cor"], "consent").status_code == 303
     [objection] = store.objections(db, SLUG)
     assert (objection["id"], objection["agreement"], objection["status"], objection["channel"]) == (
-        "B1", "A2", "open", "bijeenkomst")
+        "B1", "A2", "open", "meeting")
     assert db["objections"].get(1)["entered_by"] == coordinator["id"]
     page = client.get(PLAN).get_data(as_text=True)
     assert "A2 heeft een open bezwaar (B1)" in page  # the blockers, before anyone tries
@@ -138,7 +138,7 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
     # Follow-up: a status (version 2) and the municipality's response (version 3).
     response = post(client, f"{PLAN}uitvoering/1", {"status": "in_progress", "note": "De eerste ochtend was vol."})
     assert response.status_code == 303 and response.headers["Location"] == f"{PLAN}#plan-A1"
-    response = post(client, f"{PLAN}reactie/1", {"decision": "financieren", "text": "We betalen de koffie in 2027.",
+    response = post(client, f"{PLAN}reactie/1", {"decision": "fund", "text": "We betalen de koffie in 2027.",
                                                  "review_at": "2027-06-01"})
     assert response.status_code == 303
     versions = plan.verify(folder, SLUG, plan.recorded_heads(db, SLUG))
@@ -152,7 +152,7 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
     assert agreement["status"] == "in_progress"
     assert agreement["status_notes"][0]["note"] == "De eerste ochtend was vol."
     assert (agreement["response"]["decision"], agreement["response"]["text"]) == (
-        "financieren", "We betalen de koffie in 2027.")
+        "fund", "We betalen de koffie in 2027.")
     assert agreement["review_at"] == "2027-06-01"
     page = client.get(PLAN).get_data(as_text=True)
     assert "Versie 3, van" in page and "We betalen de koffie in 2027." in page
@@ -328,7 +328,7 @@ def test_one_round_at_a_time_and_no_answers_without_a_round(as_coordinator, db, 
 def test_no_status_or_response_before_a_plan_is_adopted(as_coordinator, db, kwestie):
     response = post(as_coordinator, f"{PLAN}uitvoering/1", {"status": "done", "note": "Klaar"})
     assert response.status_code == 409 and "A1 staat niet in het aangenomen plan" in response.get_data(as_text=True)
-    response = post(as_coordinator, f"{PLAN}reactie/1", {"decision": "niet", "text": "Kan niet"})
+    response = post(as_coordinator, f"{PLAN}reactie/1", {"decision": "decline", "text": "Kan niet"})
     assert response.status_code == 409
     assert audit.entries(db) == []
 

@@ -50,7 +50,7 @@ def proposing(settings, db):
 
 def join_and_confirm(send, client, settings, slug, name="Ans", address="ans@example.org"):
     """Join with an e-mail address, follow the link in the mail; returns the personal link."""
-    assert send(f"/deelnemen/{slug}/kring", data={"name": name, "relation": "buurtbewoner", "email": address}).status_code == 303
+    assert send(f"/deelnemen/{slug}/kring", data={"name": name, "relation": "resident", "email": address}).status_code == 303
     confirmation = client.get(link_in(outbox(settings)[-1]))
     assert confirmation.status_code == 200
     return link_in(outbox(settings)[-1])
@@ -60,7 +60,7 @@ def join_and_confirm(send, client, settings, slug, name="Ans", address="ans@exam
 
 
 def test_joining_with_email_sends_a_confirmation_link_that_works(send, client, settings, db):
-    response = send(f"/deelnemen/{AZC}/kring", data={"name": "Ans", "relation": "nieuwkomer", "email": "Ans@Example.org"})
+    response = send(f"/deelnemen/{AZC}/kring", data={"name": "Ans", "relation": "newcomer", "email": "Ans@Example.org"})
     assert response.status_code == 303
     [message] = outbox(settings)
     assert message["To"] == "ans@example.org"
@@ -76,13 +76,13 @@ def test_joining_with_email_sends_a_confirmation_link_that_works(send, client, s
 
 
 def test_invalid_email_is_named_in_the_error_summary(send):
-    response = send(f"/deelnemen/{AZC}/kring", data={"name": "Ans", "relation": "nieuwkomer", "email": "ans@"})
+    response = send(f"/deelnemen/{AZC}/kring", data={"name": "Ans", "relation": "newcomer", "email": "ans@"})
     assert response.status_code == 400
     assert 'href="#kring-email"' in response.get_data(as_text=True)
 
 
 def test_expired_confirmation_token_is_refused(app, client, db):
-    member_id = store.add_member(db, AZC, name="Bo", relation="ondernemer", email="bo@example.org")
+    member_id = store.add_member(db, AZC, name="Bo", relation="business", email="bo@example.org")
     token = tokens.confirm_token(app.config["SECRET_KEY"], member_id, "bo@example.org")
     with pytest.raises(tokens.TokenError) as error:
         tokens.read_confirm_token(app.config["SECRET_KEY"], token, max_age=-1)
@@ -106,7 +106,7 @@ def test_expired_confirmation_token_is_refused(app, client, db):
     lambda t: "niet-eens-een-token",
 ])
 def test_tampered_confirmation_token_is_refused(app, client, db, tamper):
-    member_id = store.add_member(db, AZC, name="Bo", relation="ondernemer", email="bo@example.org")
+    member_id = store.add_member(db, AZC, name="Bo", relation="business", email="bo@example.org")
     token = tokens.confirm_token(app.config["SECRET_KEY"], member_id, "bo@example.org")
     response = client.get(f"/deelnemen/{AZC}/bevestigen/{tamper(token)}")
     assert response.status_code == 400 and "klopt niet" in response.get_data(as_text=True)
@@ -114,13 +114,13 @@ def test_tampered_confirmation_token_is_refused(app, client, db, tamper):
 
 
 def test_a_member_token_is_no_confirmation_token(app, client, db):
-    member_id = store.add_member(db, AZC, name="Bo", relation="ondernemer", email="bo@example.org")
+    member_id = store.add_member(db, AZC, name="Bo", relation="business", email="bo@example.org")
     wrong_kind = tokens.member_token(app.config["SECRET_KEY"], member_id, AZC)
     assert client.get(f"/deelnemen/{AZC}/bevestigen/{wrong_kind}").status_code == 400
 
 
 def test_confirmation_for_a_changed_address_is_refused(app, client, db):
-    member_id = store.add_member(db, AZC, name="Bo", relation="ondernemer", email="nieuw@example.org")
+    member_id = store.add_member(db, AZC, name="Bo", relation="business", email="nieuw@example.org")
     token = tokens.confirm_token(app.config["SECRET_KEY"], member_id, "oud@example.org")
     assert client.get(f"/deelnemen/{AZC}/bevestigen/{token}").status_code == 400
 
@@ -163,7 +163,7 @@ def test_objection_while_open_is_409(send):
 def test_objection_needs_a_confirmed_member(send, proposing, app, db):
     response = send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "reason": "Nee"})
     assert response.status_code == 403
-    unconfirmed = store.add_member(db, proposing, name="Co", relation="buurtbewoner", email="co@example.org")
+    unconfirmed = store.add_member(db, proposing, name="Co", relation="resident", email="co@example.org")
     token = tokens.member_token(app.config["SECRET_KEY"], unconfirmed, proposing)
     response = send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "reason": "Nee", "token": token})
     assert response.status_code == 403
@@ -254,7 +254,7 @@ def test_rate_events_are_forgotten_after_their_window(db):
 
 def test_no_email_address_reaches_output(send, client, settings, proposing, db):
     join_and_confirm(send, client, settings, AZC, "Ans", "ans.de.vries@example.org")
-    store.add_member(db, AZC, name="Piet", relation="ondernemer", email="piet@bakkerij.example")
+    store.add_member(db, AZC, name="Piet", relation="business", email="piet@bakkerij.example")
     send(f"/deelnemen/{AZC}/idee", data={"title": "Markt", "author_name": "Piet"})
     build(settings)
     files = [p for p in Path(settings["OUTPUT_PATH"]).rglob("*") if p.is_file()]
@@ -270,7 +270,7 @@ SCRIPT = "<script>alert('x')</script>"
 
 def test_html_in_every_field_is_escaped_in_html_and_json(send, client, settings, proposing, db):
     token = join_and_confirm(send, client, settings, proposing, SCRIPT, "x@example.org").rsplit("/", 1)[1]
-    send(f"/deelnemen/{proposing}/kring", data={"name": SCRIPT, "relation": "anders", "relation_other": SCRIPT})
+    send(f"/deelnemen/{proposing}/kring", data={"name": SCRIPT, "relation": "other", "relation_other": SCRIPT})
     send(f"/deelnemen/{proposing}/idee", data={"title": SCRIPT, "body": SCRIPT, "author_name": SCRIPT})
     send(f"/deelnemen/{proposing}/vraag", data={"text": SCRIPT, "author_name": SCRIPT})
     send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "reason": SCRIPT, "token": token})
@@ -358,7 +358,7 @@ def test_erase_removes_personal_data_and_keeps_contributions(settings, db):
 
     from .conftest import ROOT
 
-    member = store.add_member(db, AZC, name="Anneke", relation="buurtbewoner", email="anneke@example.org")
+    member = store.add_member(db, AZC, name="Anneke", relation="resident", email="anneke@example.org")
     store.add_idea(db, AZC, title="Bloembakken", author_name="Anneke", member_id=member)
     env = {"SAMENPLAN_CONTENT": settings["PATH"], "SAMENPLAN_DATABASE": settings["SAMENPLAN_DATABASE"],
            "PATH": "/usr/bin:/bin"}
@@ -366,7 +366,7 @@ def test_erase_removes_personal_data_and_keeps_contributions(settings, db):
                              "erase", f"L{member}"], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     row = db.execute("select name, email, relation from members where id = ?", [member]).fetchone()
-    assert row == ("(verwijderd)", None, "buurtbewoner")
+    assert row == ("(verwijderd)", None, "resident")
     [idea] = store.ideas(db, AZC)
     assert idea["title"] == "Bloembakken" and idea["author_name"] is None
     assert db.execute("select action, detail from audit_log").fetchall() == [("erase", f"lid {member}")]
@@ -378,7 +378,7 @@ def test_erase_removes_personal_data_and_keeps_contributions(settings, db):
 def test_export_writes_json_csv_and_schemas(settings, db, tmp_path, monkeypatch):
     from participation import cli
 
-    store.add_member(db, AZC, name="Anneke", relation="buurtbewoner", email="anneke@example.org")
+    store.add_member(db, AZC, name="Anneke", relation="resident", email="anneke@example.org")
     monkeypatch.setenv("SAMENPLAN_CONTENT", settings["PATH"])
     monkeypatch.setenv("SAMENPLAN_DATABASE", settings["SAMENPLAN_DATABASE"])
     written = cli.export(tmp_path / "export", str(ROOT_SETTINGS))

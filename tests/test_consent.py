@@ -25,7 +25,7 @@ def make_issue(settings, **metadata):
 
 
 def members(db, count):
-    return [store.add_member(db, SLUG, name=f"Lid {n}", relation="buurtbewoner") for n in range(count)]
+    return [store.add_member(db, SLUG, name=f"Lid {n}", relation="resident") for n in range(count)]
 
 
 def next_week():
@@ -208,7 +208,7 @@ def test_status_update_is_a_new_version(settings, db, round_setup):
 
 def test_only_members_answer_and_one_round_at_a_time(settings, db, round_setup):
     issue, people = round_setup
-    outsider = store.add_member(db, AZC, name="Elders", relation="buurtbewoner")
+    outsider = store.add_member(db, AZC, name="Elders", relation="resident")
     with pytest.raises(consent.ConsentError, match="kring"):
         consent.respond(db, SLUG, outsider, "consent")
     with pytest.raises(consent.ConsentError, match="al een ronde"):

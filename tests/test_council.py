@@ -24,11 +24,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture
 def built(settings, db):
     """The demo, with a few contributions, built."""
-    store.add_member(db, AZC, name="Ans", relation="buurtbewoner", email="ans@example.org")
-    store.add_member(db, AZC, name="Bo", relation="nieuwkomer")
-    store.add_member(db, FUND, name="Cor", relation="ondernemer", email="cor@example.org", channel="papier")
+    store.add_member(db, AZC, name="Ans", relation="resident", email="ans@example.org")
+    store.add_member(db, AZC, name="Bo", relation="newcomer")
+    store.add_member(db, FUND, name="Cor", relation="business", email="cor@example.org", channel="paper")
     store.add_idea(db, AZC, title="=HYPERLINK(\"http://evil\")", author_name="@trol")
-    store.add_idea(db, AZC, title="Koffie", channel="deur")
+    store.add_idea(db, AZC, title="Koffie", channel="door")
     store.add_question(db, AZC, text="+31 is het netnummer?")
     build(settings)
     return settings
@@ -130,7 +130,7 @@ def test_csv_export_parses_and_neutralises_formulas(built):
     titles = {r["id"]: r for r in rows if r["soort"] == "idee"}
     assert titles["I1"]["tekst"] == "'=HYPERLINK(\"http://evil\")"
     assert titles["I1"]["naam"] == "'@trol"
-    assert titles["I2"]["kanaal"] == "deur"
+    assert titles["I2"]["kanaal"] == "door"
     assert next(r for r in rows if r["soort"] == "vraag")["tekst"] == "'+31 is het netnummer?"
     for slug in (AZC, FUND):
         assert "@example.org" not in read(built, f"kwesties/{slug}.csv")

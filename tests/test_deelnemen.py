@@ -3,6 +3,7 @@
 import pytest
 
 from participation import store
+from participation.labels import RELATIONS
 
 from .conftest import AZC, FUND, write_issue
 
@@ -33,18 +34,30 @@ def test_idea_is_stored_and_answered_with_303_to_the_kwestie(send, db):
 
 
 def test_joining_the_circle(send, db):
-    response = send(JOIN, data={"name": "Bram", "relation": "ondernemer"})
+    response = send(JOIN, data={"name": "Bram", "relation": "business"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("#bedankt-kring")
-    assert store.circle(db, AZC) == {"ondernemer": 1}
+    assert store.circle(db, AZC) == {"business": 1}
 
 
 def test_joining_with_relation_other(send, db):
-    response = send(JOIN, data={"name": "Cor", "relation": "anders", "relation_other": "Ik sport hier"})
+    response = send(JOIN, data={"name": "Cor", "relation": "other", "relation_other": "Ik sport hier"})
     assert response.status_code == 303
     row = db.execute("select relation, relation_other from members").fetchone()
-    assert row == ("anders", "Ik sport hier")
+    assert row == ("other", "Ik sport hier")
 
+
+
+def test_a_form_from_before_the_english_keys_still_joins(send, db):
+    """A page printed or cached before relations were stored in English posts 'nieuwkomer'."""
+    assert send(JOIN, data={"name": "Yonas", "relation": "nieuwkomer"}).status_code == 303
+    assert store.circle(db, AZC) == {"newcomer": 1}
+
+
+def test_the_join_form_offers_every_relation_by_its_stored_key(client):
+    page = client.get(JOIN).get_data(as_text=True)
+    for key, label in RELATIONS.items():
+        assert f'value="{key}"' in page and label in page
 
 def test_empty_title_gives_400_with_error_summary_and_keeps_input(send, db):
     response = send(IDEA, data={"title": "  ", "body": "Mijn uitleg <b>blijft</b>", "author_name": "Anna"})
@@ -77,7 +90,7 @@ def test_too_long_fields_give_400(send):
 
 
 def test_relation_other_is_required_with_anders(send):
-    response = send(JOIN, data={"name": "Dirk", "relation": "anders"})
+    response = send(JOIN, data={"name": "Dirk", "relation": "other"})
     assert response.status_code == 400
     assert 'href="#kring-relation_other"' in response.get_data(as_text=True)
 

@@ -23,15 +23,15 @@ FIELDS = ["title", "body", "author_name", "cost", "text", "name", "relation", "r
           "phase", "channel", "table", "number", "username", "password", "password_again", "display_name",
           "organisation", "role", "next", "website"]
 LIKELY = ["", "1", "2", "A1", "I1", "V1", "L1", "consent", "objection", "concern", "withdrawn", "resolved",
-          "done", "in_progress", "financieren", "buurtbewoner", "anders", "web", "papier", "ideas", "questions",
+          "done", "in_progress", "fund", "resident", "other", "web", "paper", "ideas", "questions",
           "objections", "proposing", "adopted", "closed", "coordinator", "2027-01-14", "14-01-2027", "1.200",
           "€ 1200,50", "ans@example.org", "/beheer/", "//evil.example/", "Koffie op zaterdag"]
 # A valid value for every field: each form reads only its own, so one baseline gets
 # most requests past validation; hypothesis then drops and changes fields.
-BASELINE = {"title": "Koffie", "text": "Mag dat?", "name": "Ans", "relation": "buurtbewoner", "agreement": "1",
+BASELINE = {"title": "Koffie", "text": "Mag dat?", "name": "Ans", "relation": "resident", "agreement": "1",
             "reason": "Te vroeg", "kind": "objection", "what": "Koffie", "from_ideas": "1", "agreements": "2",
             "ends": "2999-12-31", "member": "1", "answer": "consent", "how": "withdrawn", "note": "Zo is het",
-            "status": "done", "decision": "financieren", "phase": "closed", "channel": "papier", "table": "ideas",
+            "status": "done", "decision": "fund", "phase": "closed", "channel": "paper", "table": "ideas",
             "number": "1", "username": "nieuw", "password": "een lang wachtwoord", "password_again":
             "een lang wachtwoord", "display_name": "Nieuw", "role": "professional"}
 VALUES = st.one_of(st.sampled_from(LIKELY), st.text(max_size=300),
@@ -43,14 +43,14 @@ def world(app, settings, db):
     """A kwestie in every state a route cares about: open (AZC), adopted (FUND), and one in
     concept-plan with a round open, an objection and an answered question."""
     write_issue(settings, SLUG, phase="proposing", Budget="5000")
-    people = [store.add_member(db, SLUG, name=n, relation="buurtbewoner") for n in ("Ans", "Bram")]
+    people = [store.add_member(db, SLUG, name=n, relation="resident") for n in ("Ans", "Bram")]
     store.add_idea(db, SLUG, title="Koffie")
     store.add_question(db, SLUG, text="Mag dat?")
     consent.propose_agreement(db, settings, SLUG, what="Koffie op zaterdag", cost=100, from_ideas=[1])
     consent.propose_agreement(db, settings, SLUG, what="Een bankje", cost=200)
     consent.open_round(db, SLUG, [1, 2], consent.end_of_day(datetime.date.today() + datetime.timedelta(days=7)))
     consent.respond(db, SLUG, people[1], "objection", reason="Te vroeg", agreement_number=1)
-    store.add_member(db, AZC, name="Cor", relation="nieuwkomer")
+    store.add_member(db, AZC, name="Cor", relation="newcomer")
     secret = app.config["SECRET_KEY"]
     return {"tokens": [tokens.member_token(secret, p, SLUG) for p in people] + ["kapot", ""]}
 

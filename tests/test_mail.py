@@ -46,7 +46,7 @@ def body(message):
 
 
 def test_joining_sends_the_confirmation_by_smtp(smtp, send, client, settings, db):
-    response = send(f"/deelnemen/{AZC}/kring", data={"name": "Ans", "relation": "buurtbewoner",
+    response = send(f"/deelnemen/{AZC}/kring", data={"name": "Ans", "relation": "resident",
                                                     "email": "ans@example.org"})
     assert response.status_code == 303 and response.headers["Location"].endswith("#bedankt-kring")
     [(recipients, message)] = smtp.messages
@@ -61,7 +61,7 @@ def test_joining_sends_the_confirmation_by_smtp(smtp, send, client, settings, db
 
 def test_without_a_mail_server_the_member_is_stored_and_the_answer_is_303(send, settings, db, caplog):
     settings.update(SAMENPLAN_SMTP_HOST="127.0.0.1", SAMENPLAN_SMTP_PORT=free_port(), SAMENPLAN_SMTP_SECURITY="none")
-    response = send(f"/deelnemen/{AZC}/kring", data={"name": "Bo", "relation": "nieuwkomer",
+    response = send(f"/deelnemen/{AZC}/kring", data={"name": "Bo", "relation": "newcomer",
                                                     "email": "bo@example.org"})
     assert response.status_code == 303 and response.headers["Location"].endswith("#bedankt-kring-zonder-mail")
     assert [m["name"] for m in db.query("select name from members")] == ["Bo"]

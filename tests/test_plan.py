@@ -82,7 +82,7 @@ def test_a_version_that_breaks_the_schema_is_refused(folder):
 
 def test_write_version_chains_and_never_overwrites(tmp_path):
     data = {"issue": "x", "adopted_at": "2026-01-01T20:00:00+01:00", "kind": "adoption",
-            "circle": {"members": 3, "relations": {"buurtbewoner": 3}}, "consent_round": None,
+            "circle": {"members": 3, "relations": {"resident": 3}}, "consent_round": None,
             "agreements": [{"id": "A1", "what": "Koffie", "status": "planned"}],
             "budget": {"available": None, "allocated": 0}}
     first = plan.write_version(tmp_path, data)
@@ -153,7 +153,7 @@ def test_propose_and_adopt_on_the_command_line(tmp_path):
     settings = load_settings(ROOT / "pelicanconf.py", override={"PATH": str(content),
                                                                 "SAMENPLAN_DATABASE": str(tmp_path / "db.sqlite")})
     db = database.connect(settings["SAMENPLAN_DATABASE"])
-    member = store.add_member(db, "speeltuin", name="Ans", relation="buurtbewoner")
+    member = store.add_member(db, "speeltuin", name="Ans", relation="resident")
     consent.propose_agreement(db, settings, "speeltuin", what="Schommel", cost=900)
     proposed = run_cli("propose", "speeltuin", "A1", "--until", "2099-12-31", settings_env=env)
     assert proposed.returncode == 0, proposed.stderr
@@ -168,3 +168,22 @@ def test_propose_and_adopt_on_the_command_line(tmp_path):
     actions = [r[0] for r in db.execute("select action from audit_log order by id")]
     assert actions == ["open_round", "adopt", "phase"]
     assert run_cli("verify", "speeltuin", settings_env=env).returncode == 0
+
+
+def test_versions_written_with_dutch_keys_stay_valid_and_read_in_english(folder):
+    """Until the stored values became English, plan files said 'buurtbewoner' and 'financieren'.
+    Those files are never rewritten (their bytes are the record); they read in today's keys."""
+    raw = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert b"buurtbewoner" in raw["0001.yaml"] and b"financieren" in raw[f"{NUMBERS[-1]:04d}.yaml"]
+    versions = plan.verify(folder, FUND)
+    newest = versions[-1].data
+    assert "resident" in newest["circle"]["relations"] and "buurtbewoner" not in newest["circle"]["relations"]
+    decisions = {a["response"]["decision"] for a in newest["agreements"] if a.get("response")}
+    assert decisions and decisions <= {"carry_out", "fund", "partly", "decline"}
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == raw  # reading changed no byte
+
+    following = plan.write_version(folder, dict(newest, kind="status_update", consent_round=None))
+    written = following.path.read_text(encoding="utf-8")
+    assert "resident:" in written and "decision: fund" in written
+    assert "buurtbewoner" not in written and "financieren" not in written
+    assert len(plan.verify(folder, FUND)) == len(NUMBERS) + 1

@@ -35,12 +35,12 @@ def test_incremental_rebuilds_equal_a_full_build(small_pages, db, tmp_path):
     build(settings)
     rebuilder = Rebuilder(settings)
 
-    store.add_member(db, AZC, name="Anna", relation="buurtbewoner")
+    store.add_member(db, AZC, name="Anna", relation="resident")
     store.add_idea(db, AZC, title="Koffie", author_name="Anna")
     rebuilder.rebuild_pending()
     for n in range(4):
         store.add_idea(db, FUND, title=f"Dorpshuis {n}", body="Met <b>tekst</b>\nen regels")
-    store.add_member(db, FUND, name="Bram", relation="anders", relation_other="Ik kom hier vaak")
+    store.add_member(db, FUND, name="Bram", relation="other", relation_other="Ik kom hier vaak")
     rebuilder.rebuild_pending()
     # The municipality edits a kwestie while the worker runs: picked up too.
     path = Path(settings["PATH"]) / "kwesties" / AZC / "kwestie.md"

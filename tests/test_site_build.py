@@ -46,8 +46,8 @@ def test_open_question_comes_before_everything_else(settings):
 
 
 def test_home_lists_kwesties_with_phase_and_circle_size(settings, db):
-    store.add_member(db, AZC, name="Anna", relation="buurtbewoner")
-    store.add_member(db, AZC, name="Bram", relation="ondernemer")
+    store.add_member(db, AZC, name="Anna", relation="resident")
+    store.add_member(db, AZC, name="Bram", relation="business")
     build(settings)
     home = text(read(settings, "index.html"))
     for issue in load_public_issues(settings):

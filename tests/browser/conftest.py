@@ -118,7 +118,7 @@ def join_with_email(site, slug, name, address):
     """Join a circle with an e-mail address over HTTP; returns the confirmation link from the mail."""
     form = requests.get(f"{site.url}/deelnemen/{slug}/kring", timeout=5).text
     response = requests.post(f"{site.url}/deelnemen/{slug}/kring", timeout=5, allow_redirects=False,
-                             data={"name": name, "relation": "buurtbewoner", "email": address,
+                             data={"name": name, "relation": "resident", "email": address,
                                    "form_started": form_token_from(form)})
     assert response.status_code == 303
     return newest_mail_link(site)

@@ -141,19 +141,19 @@ def beheer_data(site):
     try:
         accounts.create_user(db, USERNAME, PASSWORD, "coordinator", "Toegankelijk Getest")
         expert = accounts.create_user(db, "expert", PASSWORD, "professional", "Sanne de Vries", "GGD")
-        member = store.add_member(db, SLUG, name="Ans", relation="buurtbewoner", email="ans@example.org")
+        member = store.add_member(db, SLUG, name="Ans", relation="resident", email="ans@example.org")
         store.confirm_email(db, member, "ans@example.org")
-        store.add_member(db, SLUG, name="Ali", relation="anders", relation_other="sportclub", channel="deur")
-        store.add_member(db, SLUG, name="Bea", relation="ondernemer", email="bea@example.org")  # not confirmed
+        store.add_member(db, SLUG, name="Ali", relation="other", relation_other="sportclub", channel="door")
+        store.add_member(db, SLUG, name="Bea", relation="business", email="bea@example.org")  # not confirmed
         store.add_idea(db, SLUG, title="Koffie op zaterdag", body="In het café.", cost=300, author_name="Ans")
-        store.add_idea(db, SLUG, title="Iets met een naam", channel="papier")
+        store.add_idea(db, SLUG, title="Iets met een naam", channel="paper")
         store.set_hidden(db, "ideas", SLUG, 2, reason="Er stond een naam in.")
-        store.add_question(db, SLUG, text="Hoeveel mensen komen er?", channel="bijeenkomst")
+        store.add_question(db, SLUG, text="Hoeveel mensen komen er?", channel="meeting")
         for slug, people in ((ROUND_SLUG, ("Ans", "Bram")), (ADOPTED_SLUG, ("Cor",))):
             write_issue(site.env["SAMENPLAN_CONTENT"], slug, phase="proposing", title=f"Plan voor {slug}",
                         constraints="Alles volgens de wet.", budget="10000")
             for name in people:
-                store.add_member(db, slug, name=name, relation="buurtbewoner")
+                store.add_member(db, slug, name=name, relation="resident")
             store.add_idea(db, slug, title="Koffie op zaterdag", cost=300)
             store.add_idea(db, slug, title="Een buurtapp")
             store.add_agreement(db, slug, what="Elke zaterdag koffie in het buurthuis", cost=1200, from_ideas=[1])

@@ -1,0 +1,212 @@
+"""The import graph runs top-down: web/, site/ and the command line on top, the domain
+below them, leaves at the bottom.
+
+Every module of participation/ is read with ast, nothing is imported: imports inside
+functions count, and relative imports are resolved to the module they name.
+"""
+
+import ast
+import shutil
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "participation"
+
+# Every module of participation/ and its layer; names are relative to the package
+# ("web.auth" is participation/web/auth.py, "__init__" is participation/__init__.py).
+# A new module fails test_every_module_has_a_layer until it is added here.
+LAYERS = {
+    # Top: the Flask app, its blueprints and their helpers. notify.py sits beside the
+    # domain but belongs here: it renders the mail with flask.render_template, so it only
+    # runs inside a Flask app context, and only the blueprints call it.
+    "web": """web web.auth web.beheer web.beheer_plan web.csrf web.db web.deelnemen web.errors
+              web.headers web.kwestie web.negotiate web.static_site notify""",
+    # Top: the Pelican plugin, and what runs Pelican with it: build.py (a full build,
+    # or the generator loaded for rebuilds) and rebuild.py (the worker, through build.py).
+    "site": "site site.data site.generator site.pages site.writer build rebuild",
+    # Top: the `samenplan` command (click); plan_commands.py is its `plan` group.
+    "cli": "cli plan_commands",
+    # Below web and site, which both use it: Jinja filters and globals for the theme.
+    "templating": "templating",
+    # The domain: what samenplan knows and decides. demo.py is the demo's seed data,
+    # made through the domain alone.
+    "domain": """accounts audit beheer_forms concept_plan consent council demo feeds forms
+                 issues moderation opendata phases plan store throttle""",
+    # Leaves: import nothing of ours, so anything may import them.
+    "leaf": "__init__ db dutch keys labels mail poster settings tokens",
+}
+TOP = {"web", "site", "cli"}
+LOWER = {"templating", "domain", "leaf"}  # may not import the top, templating, flask or click
+FRAMEWORKS = ("flask", "click")  # the web app's and the command line's; never below the top
+
+
+def full_name(name):
+    return "participation" if name == "__init__" else f"participation.{name}"
+
+
+LAYER = {full_name(name): layer for layer, names in LAYERS.items() for name in names.split()}
+
+
+def scan(package):
+    """{module: {"file", "imports": [(imported module, line)], "blueprint": bool}} for every .py file."""
+    paths = {}
+    for path in sorted(package.rglob("*.py")):
+        parts = (package.name, *path.relative_to(package).with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        name = ".".join(parts[:-1] if is_package else parts)
+        paths[name] = (path, parts[:-1])  # the package that relative imports start from
+    modules = {}
+    for name, (path, package_parts) in paths.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        imports, blueprint = [], False
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imports += [(alias.name, node.lineno) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:  # from . import x, from ..site import y
+                    base = list(package_parts[: len(package_parts) - node.level + 1])
+                    base = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    base = node.module
+                for alias in node.names:
+                    # from participation import labels imports the module participation.labels;
+                    # from participation.labels import PHASES imports participation.labels.
+                    submodule = f"{base}.{alias.name}"
+                    imports.append((submodule if submodule in paths else base, node.lineno))
+            elif isinstance(node, ast.Call):
+                func = node.func
+                called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                blueprint = blueprint or called == "Blueprint"
+        file = path.relative_to(package.parent).as_posix()
+        modules[name] = {"file": file, "imports": imports, "blueprint": blueprint}
+    return modules
+
+
+def layer_of(imported):
+    """The layer of an imported participation module (its longest known prefix), or None."""
+    parts = imported.split(".")
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in LAYER:
+            return LAYER[".".join(parts[:end])]
+    return None
+
+
+def ours(imported):
+    return imported == "participation" or imported.startswith("participation.")
+
+
+def violations(modules):
+    """Every import that breaks a rule, as one readable line each."""
+    found = []
+
+    def report(name, imported, line, rule):
+        found.append(f"{name} ({modules[name]['file']}:{line}) imports {imported}: {rule}")
+
+    blueprints = {name for name, module in modules.items() if module["blueprint"] and name.startswith("participation.web.")}
+    for name, module in modules.items():
+        layer = LAYER.get(name)
+        for imported, line in module["imports"]:
+            target = layer_of(imported) if ours(imported) else None
+            if layer in LOWER:
+                if imported.split(".")[0] in FRAMEWORKS:
+                    report(name, imported, line, f"the {layer} layer may not use {imported.split('.')[0]}")
+                elif target in TOP or (target == "templating" and layer != "templating"):
+                    report(name, imported, line, f"the {layer} layer may not import the {target} layer")
+            if layer == "leaf" and ours(imported) and imported != name:
+                report(name, imported, line, "a leaf imports no other participation module")
+            if layer == "templating" and ours(imported) and target != "leaf":
+                report(name, imported, line, f"templating imports only leaves, this is {target or 'unknown'}")
+            if {layer, target} == {"web", "site"}:
+                report(name, imported, line, "web and site are side by side on top; neither imports the other")
+            if name in blueprints and any(imported == bp or imported.startswith(bp + ".") for bp in blueprints - {name}):
+                report(name, imported, line, "a blueprint imports no other blueprint (share it through web/kwestie.py)")
+    return found
+
+
+def assert_no_violations(modules):
+    found = violations(modules)
+    assert not found, "Imports that go against the layers:\n  " + "\n  ".join(found)
+
+
+# The real package --------------------------------------------------------------------
+
+
+def test_every_module_has_a_layer():
+    modules = set(scan(PACKAGE))
+    missing = sorted(modules - set(LAYER))
+    stale = sorted(set(LAYER) - modules)
+    assert not missing, f"Modules without a layer; add them to LAYERS in {Path(__file__).name}: {missing}"
+    assert not stale, f"LAYERS in {Path(__file__).name} names modules that do not exist: {stale}"
+
+
+def test_blueprints_are_found():
+    # Without this, "no blueprint imports another" could pass because none were seen.
+    blueprints = {name for name, module in scan(PACKAGE).items() if module["blueprint"]}
+    assert {"participation.web.deelnemen", "participation.web.beheer", "participation.web.beheer_plan"} <= blueprints
+
+
+def test_imports_follow_the_layers():
+    assert_no_violations(scan(PACKAGE))
+
+
+# The rules themselves: each catches the import it is there for --------------------
+
+
+def copy_of_package(tmp_path):
+    copy = tmp_path / "participation"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def add_line(path, line):
+    path.write_text(path.read_text(encoding="utf-8") + "\n\ndef later():\n    " + line + "\n", encoding="utf-8")
+
+
+def rule_broken_by(tmp_path, file, line):
+    copy = copy_of_package(tmp_path)
+    before = set(violations(scan(copy)))
+    add_line(copy / file, line)
+    return sorted(set(violations(scan(copy))) - before)
+
+
+def test_a_domain_module_importing_web_or_flask_is_caught(tmp_path):
+    assert any("participation.consent" in v and "participation.web" in v and "web layer" in v
+               for v in rule_broken_by(tmp_path, "consent.py", "from .web import kwestie"))
+    assert any("participation.store" in v and "may not use flask" in v
+               for v in rule_broken_by(tmp_path / "b", "store.py", "import flask"))
+    assert any("participation.plan" in v and "templating layer" in v
+               for v in rule_broken_by(tmp_path / "c", "plan.py", "from participation import templating"))
+    assert any("participation.council" in v and "site layer" in v
+               for v in rule_broken_by(tmp_path / "d", "council.py", "from .site.pages import list_pages"))
+
+
+def test_a_leaf_importing_our_code_is_caught(tmp_path):
+    found = rule_broken_by(tmp_path, "dutch.py", "from . import labels")
+    assert any("participation.dutch" in v and "participation.labels" in v and "a leaf" in v for v in found)
+
+
+def test_templating_importing_the_domain_is_caught(tmp_path):
+    found = rule_broken_by(tmp_path, "templating.py", "from .store import public_ideas")
+    assert any("participation.templating" in v and "participation.store" in v and "only leaves" in v for v in found)
+
+
+def test_a_blueprint_importing_another_is_caught(tmp_path):
+    found = rule_broken_by(tmp_path, "web/beheer.py", "from ..web import deelnemen")
+    assert any("participation.web.beheer " in v and "participation.web.deelnemen" in v and "blueprint" in v
+               for v in found)
+
+
+def test_a_new_blueprint_is_covered(tmp_path):
+    copy = copy_of_package(tmp_path)
+    (copy / "web" / "raad.py").write_text(
+        "from flask import Blueprint\nfrom .beheer import bp as beheer\n\nbp = Blueprint('raad', __name__)\n",
+        encoding="utf-8")
+    modules = scan(copy)
+    assert modules["participation.web.raad"]["blueprint"]
+    assert any("participation.web.raad" in v and "participation.web.beheer" in v and "blueprint" in v
+               for v in violations(modules))
+    assert "participation.web.raad" not in LAYER  # and test_every_module_has_a_layer would name it
+
+
+def test_web_and_site_importing_each_other_is_caught(tmp_path):
+    found = rule_broken_by(tmp_path, "site/pages.py", "from ..web.kwestie import back_to_kwestie")
+    assert any("participation.site.pages" in v and "side by side" in v for v in found)
