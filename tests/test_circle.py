@@ -389,7 +389,8 @@ def test_export_writes_json_csv_and_schemas(settings, db, tmp_path, monkeypatch)
 
 
 def test_a_member_can_ask_for_no_more_mail_and_keep_the_personal_link(send, client, settings, proposing, app, db):
-    from participation import consent, notify
+    from participation import consent
+    from participation.web import notify
 
     personal = join_and_confirm(send, client, settings, proposing, "Ans", "ans@example.org")
     assert "Stuur me geen e-mail meer" in client.get(personal).get_data(as_text=True)

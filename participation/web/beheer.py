@@ -12,13 +12,13 @@ from typing import Callable
 from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request,
                    session, url_for)
 
-from .. import accounts, audit, beheer_forms, moderation, notify, phases, store, throttle
+from .. import accounts, audit, beheer_forms, moderation, phases, store, throttle
 from .. import db as database
 from ..issues import (CONTRIBUTION_PHASES, IssueFileError, issue_files, read_issue, sort_key)
 from ..labels import CHANNELS, PHASES
 from ..store import KINDS
 from ..dutch import datum
-from . import csrf
+from . import csrf, notify
 from .auth import coordinator_required, is_coordinator, load_user, login_required, safe_next
 from .db import get_db
 from .errors import error_response

@@ -16,12 +16,12 @@ from textwrap import shorten
 
 from flask import Blueprint, abort, g, make_response, render_template, request
 
-from .. import audit, beheer_forms, concept_plan, consent, moderation, notify, phases, plan, poster, store
+from .. import audit, beheer_forms, concept_plan, consent, moderation, phases, plan, poster, store
 from .. import db as database
 from ..dutch import datum
 from ..issues import OBJECTION_PHASES
 from ..labels import AGREEMENT_STATUSES, DECISIONS, PHASES, RELATIONS
-from . import csrf
+from . import csrf, notify
 from .auth import coordinator_required, load_user
 from .db import get_db
 from .kwestie import done, find_issue, move_phase, phase_refusals, secret, settings

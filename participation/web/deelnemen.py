@@ -12,8 +12,9 @@ from typing import Callable
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
                    url_for)
 
-from .. import consent, forms, mail, notify, store, throttle, tokens
+from .. import consent, forms, mail, store, throttle, tokens
 from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES
+from . import notify
 from .db import get_db, notify_rebuild
 from .errors import error_response
 from .kwestie import find_issue, secret, settings

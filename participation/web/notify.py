@@ -6,7 +6,7 @@ import logging
 
 from flask import render_template
 
-from . import mail, tokens
+from .. import mail, tokens
 
 log = logging.getLogger(__name__)
 
