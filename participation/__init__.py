@@ -25,7 +25,6 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
     throttle.py     rate limits and login throttling on keyed hashes of IP addresses
     consent.py      the consent rule, rounds, adoption; no override anywhere
     plan.py         the hash-chained YAML plan versions
-    concept_plan.py who answered what in a round (for /beheer/)
     council.py      /besluiten/ and the verslag;  opendata.py  JSON and CSV;  feeds.py  Atom
     accounts.py     coordinator and professional accounts (hashed passwords)
     audit.py        the append-only audit log of everything done in /beheer/

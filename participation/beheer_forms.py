@@ -288,7 +288,11 @@ def validate_round_answer(form, member_ids, round_numbers):
     if values["answer"] not in ROUND_ANSWERS:
         errors["answer"] = "Antwoord: kies instemming, zorg of bezwaar"
     elif values["answer"] == "consent":
-        values["agreement"], values["reason"] = None, ""
+        # Consent is per agreement too; without one it is consent to every agreement of the round.
+        values["agreement"] = parse_number(values["agreement"], "A") if values["agreement"] else None
+        if values["agreement"] is not None and values["agreement"] not in round_numbers:
+            errors["agreement"] = "Over welke afspraak: kies een afspraak uit de ronde, of laat het leeg"
+        values["reason"] = ""
     else:
         if parse_number(values["agreement"], "A") in round_numbers:
             values["agreement"] = parse_number(values["agreement"], "A")

@@ -149,7 +149,7 @@ def export(folder="export", settings_file=None):
     """Write the open data of every public kwestie into folder; returns the files written."""
     from pathlib import Path
 
-    from . import consent, opendata
+    from . import consent, opendata, plan
     from . import db as database
     from .issues import load_public_issues
     from .site.data import SCHEMAS
@@ -161,7 +161,10 @@ def export(folder="export", settings_file=None):
     written = []
     try:
         for issue in load_public_issues(settings):
-            versions = consent.plan_versions(settings, issue.slug, db)
+            try:
+                versions = consent.plan_versions(settings, issue.slug, db)
+            except plan.UnrecordedPlan as error:  # as the site does: shown, with the chain checked
+                versions = error.versions
             state = opendata.public_state(db, issue, versions, settings["SITEURL"])
             for suffix, text in ((".json", opendata.to_json(state)), (".csv", opendata.to_csv(state))):
                 path = target / f"{issue.slug}{suffix}"

@@ -12,13 +12,24 @@ import json
 from . import db as database
 from . import plan, store
 from .dutch import LOCAL_TIME, datum, euro
-from .labels import AGREEMENT_STATUSES, DECISIONS
+from .issues import OBJECTION_PHASES
+from .labels import AGREEMENT_STATUSES, DECISIONS, PHASES
 
 ANSWERS = ("consent", "objection", "concern")
+PLAN_PHASES = OBJECTION_PHASES  # proposing, adopted: there is a (concept) plan to work on
+WRONG_PHASE = (f"Afspraken en het plan kunnen alleen in de fase ‘{PHASES['proposing']}’ of ‘{PHASES['adopted']}’. "
+               "Deze kwestie is in de fase ‘{}’.")
 
 
 class ConsentError(ValueError):
     """An action the consent rules do not allow; the message says why, in Dutch."""
+
+
+def require_plan_phase(issue):
+    """Every change to agreements, rounds, objections and the plan passes here, from any path
+    (web, command line): nothing of the plan exists outside the plan phases."""
+    if issue.phase not in PLAN_PHASES:
+        raise ConsentError(WRONG_PHASE.format(issue.phase_label))
 
 
 def blockers(agreements, objections, *, budget=None, max_cost_per_agreement=None, max_agreements=None):
@@ -72,46 +83,79 @@ def write_version(db, settings, slug, data):
     return version
 
 
-def propose_agreement(db, settings, slug, *, what, who="", when_text="", cost=None, from_ideas=(), information=()):
+def propose_agreement(db, settings, issue, *, what, who="", when_text="", cost=None, from_ideas=(), information=()):
     """A concept agreement; numbers continue after those in the adopted plan files.
 
     information: numbers of questions whose professional answers inform it (shown as
     information, never counted as consent or objection)."""
+    require_plan_phase(issue)
+    slug = issue.slug
     latest = latest_version(settings, slug, db)
     used = max((int(a["id"][1:]) for a in latest.data["agreements"]), default=0) if latest else 0
     return store.add_agreement(db, slug, what=what, who=who, when_text=when_text, cost=cost,
                                from_ideas=from_ideas, information=information, after=used)
 
 
-def amend_agreement(db, slug, number, **fields):
+TEXT_FIELDS = ("what", "who", "when_text", "cost")  # what a member consents to
+
+
+def amend_agreement(db, issue, number, **fields):
     """Change a concept agreement (what, who, when_text, cost, from_ideas, information);
-    objectors may then accept it. from_ideas and information are lists of numbers."""
+    objectors may then accept it. from_ideas and information are lists of numbers.
+
+    A change to its text (what, who, when, cost) makes a new revision: answers given in
+    the open round on an earlier revision no longer count. Returns the ids of the members
+    whose answer that voided, to be told; [] when the text did not change.
+    """
+    require_plan_phase(issue)
+    slug = issue.slug
     allowed = {"what", "who", "when_text", "cost", "from_ideas", "information"}
     if set(fields) - allowed:
         raise ConsentError(f"Onbekende velden: {', '.join(sorted(set(fields) - allowed))}")
     for name in {"from_ideas", "information"} & set(fields):
         fields[name] = json.dumps(sorted(set(fields[name])))
     with database.write(db):
-        cursor = db.execute(
-            f"update agreements set {', '.join(f'{f} = ?' for f in fields)}, updated_at = ? "
-            "where issue = ? and number = ? and status = 'concept'",
-            [*fields.values(), database.now(), slug, number])
-        if not cursor.rowcount:
+        rows = list(db.query("select * from agreements where issue = ? and number = ? and status = 'concept'",
+                             [slug, number]))
+        if not rows:
             raise ConsentError(f"A{number} is geen afspraak in het concept-plan.")
+        current = rows[0]
+        revision = current["revision"]
+        if any(name in fields and fields[name] != current[name] for name in TEXT_FIELDS):
+            revision += 1
+            text = {name: fields.get(name, current[name]) for name in TEXT_FIELDS}
+            store.add_revision(db, current["id"], revision, **text)
+        db.execute(f"update agreements set {', '.join(f'{f} = ?' for f in fields)}, revision = ?, updated_at = ? "
+                   "where id = ?", [*fields.values(), revision, database.now(), current["id"]])
         store.mark_changed(db, slug)
+        round_ = current_round(db, slug)
+        if revision == current["revision"] or round_ is None or number not in round_["agreements"]:
+            return []
+        return [member for (member,) in db.execute(
+            "select member_id from round_answers where round_id = ? and agreement_number = ? and revision < ? "
+            "order by member_id", [round_["id"], number, revision])]
 
 
-def accept_amendment(db, slug, objection_number, *, member_id=None, entered_by=None, note=""):
-    """The objector accepts the amended agreement: the objection is resolved."""
-    close_objection(db, slug, objection_number, "resolved", member_id=member_id, entered_by=entered_by, note=note)
+def accept_amendment(db, issue, objection_number, *, member_id=None, entered_by=None, note=""):
+    """The objector accepts the amended agreement: the objection is resolved, and in an open
+    round that is their consent to the agreement's text as it is now."""
+    with database.write(db):
+        close_objection(db, issue, objection_number, "resolved", member_id=member_id, entered_by=entered_by,
+                        note=note)
+        objector, number = db.execute(
+            "select o.member_id, a.number from objections o join agreements a on a.id = o.agreement_id "
+            "where o.issue = ? and o.number = ?", [issue.slug, objection_number]).fetchone()
+        round_ = current_round(db, issue.slug)
+        if objector is not None and round_ and number in round_["agreements"]:
+            _record_answer(db, issue.slug, round_["id"], objector, number, "consent", entered_by)
 
 
-def withdraw(db, slug, objection_number, *, member_id=None, entered_by=None, note=""):
+def withdraw(db, issue, objection_number, *, member_id=None, entered_by=None, note=""):
     """The objector withdraws the objection."""
-    close_objection(db, slug, objection_number, "withdrawn", member_id=member_id, entered_by=entered_by, note=note)
+    close_objection(db, issue, objection_number, "withdrawn", member_id=member_id, entered_by=entered_by, note=note)
 
 
-def close_objection(db, slug, objection_number, status, *, member_id=None, entered_by=None, note=""):
+def close_objection(db, issue, objection_number, status, *, member_id=None, entered_by=None, note=""):
     """The only two ways an objection closes (principle 4): withdrawn, or resolved by an amendment.
 
     By the member's own link (member_id), or by the coordinator on their behalf
@@ -119,6 +163,8 @@ def close_objection(db, slug, objection_number, status, *, member_id=None, enter
     """
     if status not in ("withdrawn", "resolved"):
         raise ValueError(f"unknown status {status!r}")
+    require_plan_phase(issue)
+    slug = issue.slug
     with database.write(db):
         row = db.execute("select member_id, status from objections where issue = ? and number = ?",
                          [slug, objection_number]).fetchone()
@@ -154,9 +200,11 @@ def end_of_day(date):
     return local.astimezone(datetime.timezone.utc).isoformat()
 
 
-def open_round(db, slug, agreement_numbers, ends_at, *, now=None):
+def open_round(db, issue, agreement_numbers, ends_at, *, now=None):
     """Open a consent round on these concept agreements until ends_at (a stored UTC
     timestamp, see end_of_day)."""
+    require_plan_phase(issue)
+    slug = issue.slug
     now = now or database.now()
     concept = {a["number"] for a in store.agreements(db, slug) if a["status"] == "concept"}
     numbers = sorted(set(agreement_numbers))
@@ -174,8 +222,10 @@ def open_round(db, slug, agreement_numbers, ends_at, *, now=None):
     return round_id
 
 
-def leave_out(db, slug, number):
+def leave_out(db, issue, number):
     """Leave an agreement out of the version this round will adopt; it stays in the concept plan."""
+    require_plan_phase(issue)
+    slug = issue.slug
     with database.write(db):
         round_ = current_round(db, slug)
         if round_ is None or number not in round_["agreements"]:
@@ -185,58 +235,125 @@ def leave_out(db, slug, number):
         store.mark_changed(db, slug)
 
 
-def respond(db, slug, member_id, answer, *, reason="", agreement_number=None, entered_by=None):
-    """A member's answer in the open round: consent, or an objection/concern with a reason.
+def respond(db, issue, member_id, answer, *, reason="", agreement_number=None, entered_by=None):
+    """A member's answer in the open round, on one agreement's text as it is now: consent, or an
+    objection or concern with a reason. Consent without an agreement is consent to each agreement
+    of the round ("ik kan met alles leven").
 
     Returns the number of the objection or concern it recorded (B<n>), or None for consent.
     """
     if answer not in ANSWERS:
         raise ConsentError(f"Onbekend antwoord {answer!r}")
+    require_plan_phase(issue)
+    slug = issue.slug
     round_ = current_round(db, slug)
     if round_ is None:
         raise ConsentError("Er loopt geen ronde.")
     member = store.member(db, member_id)
     if member is None or member["issue"] != slug:
         raise ConsentError("Alleen mensen uit de kring kunnen antwoorden.")
+    if agreement_number is None and answer == "consent":
+        numbers = round_["agreements"]
+    elif agreement_number in round_["agreements"] and (answer == "consent" or reason):
+        numbers = [agreement_number]
+    else:
+        raise ConsentError("Kies een afspraak uit de ronde en schrijf bij een bezwaar of zorg de reden op.")
+    if answer == "consent":
+        # Consent and an open objection of the same member on one agreement cannot both stand:
+        # the objection closes only by withdrawing it or accepting the amended text.
+        blocking = {int(o["agreement"][1:]): o["id"] for o in store.objections(db, slug, member_id=member_id)
+                    if o["kind"] == "objection" and o["status"] == "open"}
+        if agreement_number is not None and agreement_number in blocking:
+            raise ConsentError(f"Je hebt nog een open bezwaar ({blocking[agreement_number]}) tegen A{agreement_number}. "
+                               "Kun je nu met de afspraak leven? Ga dan akkoord met de aanpassing, of trek je bezwaar in.")
+        numbers = [n for n in numbers if n not in blocking]
     number = None
     with database.write(db):
         if answer != "consent":
-            if agreement_number not in round_["agreements"] or not reason:
-                raise ConsentError("Kies een afspraak uit de ronde en schrijf de reden op.")
             number = store.add_objection(db, slug, agreement_number=agreement_number, reason=reason,
                                          member_id=member_id, author_name=member["name"], kind=answer,
                                          entered_by=entered_by, channel="meeting" if entered_by else "web")
-        _record_answer(db, round_["id"], member_id, answer, entered_by)
+        for agreement in numbers:
+            _record_answer(db, slug, round_["id"], member_id, agreement, answer, entered_by)
         store.mark_changed(db, slug)
     return number
 
 
-def answer_of(db, round_, member_id):
-    """The member's answer in this round (consent, concern, objection), or None."""
-    row = db.execute("select answer from consent_responses where round_id = ? and member_id = ?",
-                     [round_["id"], member_id]).fetchone()
-    return row[0] if row else None
+def raise_objection(db, issue, member, agreement_number, reason, kind="objection", *, entered_by=None):
+    """An objection or concern against a concept agreement, in a round or outside one;
+    in a round it is also the member's answer on that agreement. Returns its number (B<n>)."""
+    round_ = current_round(db, issue.slug)
+    if round_ and agreement_number in round_["agreements"]:
+        return respond(db, issue, member["id"], kind, reason=reason, agreement_number=agreement_number,
+                       entered_by=entered_by)
+    require_plan_phase(issue)
+    return store.add_objection(db, issue.slug, agreement_number=agreement_number, reason=reason,
+                               member_id=member["id"], author_name=member["name"], kind=kind,
+                               entered_by=entered_by, channel="meeting" if entered_by else "web")
 
 
-def _record_answer(db, round_id, member_id, answer, entered_by):
-    # An objection or concern outweighs a consent given earlier in the same round.
-    weight = {"consent": 0, "concern": 1, "objection": 2}
-    existing = db.execute("select answer from consent_responses where round_id = ? and member_id = ?",
-                          [round_id, member_id]).fetchone()
-    if existing and weight[existing[0]] >= weight[answer]:
+WEIGHT = {"consent": 0, "concern": 1, "objection": 2}
+
+
+def _record_answer(db, slug, round_id, member_id, number, answer, entered_by):
+    """The member's answer on A<number>'s current revision. On the same text an objection or
+    concern outweighs a consent given earlier; an answer on an older text is replaced."""
+    revision = db.execute("select revision from agreements where issue = ? and number = ?",
+                          [slug, number]).fetchone()[0]
+    existing = db.execute("select answer, revision from round_answers where round_id = ? and member_id = ? "
+                          "and agreement_number = ?", [round_id, member_id, number]).fetchone()
+    if existing and existing[1] == revision and WEIGHT[existing[0]] >= WEIGHT[answer]:
         return
-    db.execute("delete from consent_responses where round_id = ? and member_id = ?", [round_id, member_id])
-    db["consent_responses"].insert({"round_id": round_id, "member_id": member_id, "answer": answer,
-                                    "at": database.now(), "entered_by": entered_by})
+    db.execute("delete from round_answers where round_id = ? and member_id = ? and agreement_number = ?",
+               [round_id, member_id, number])
+    db["round_answers"].insert({"round_id": round_id, "member_id": member_id, "agreement_number": number,
+                                "revision": revision, "answer": answer, "at": database.now(),
+                                "entered_by": entered_by})
+
+
+def round_answers(db, round_):
+    """{member id: {agreement number: answer row}} in this round, each row with "current":
+    False when the agreement changed after the answer (it no longer counts)."""
+    revisions = dict(db.execute("select number, revision from agreements where issue = ?", [round_["issue"]]))
+    answers = {}
+    for row in db.query("select member_id, agreement_number, revision, answer, entered_by from round_answers "
+                        "where round_id = ?", [round_["id"]]):
+        if row["agreement_number"] in round_["agreements"]:
+            row["current"] = row["revision"] == revisions.get(row["agreement_number"])
+            answers.setdefault(row["member_id"], {})[row["agreement_number"]] = row
+    return answers
+
+
+def answer_of(db, round_, member_id):
+    """{agreement number: answer row} of one member in this round (see round_answers)."""
+    return round_answers(db, round_).get(member_id, {})
 
 
 def round_figures(db, slug, round_):
+    """How the circle answered, counting only answers on each agreement's current text.
+
+    Per agreement ("agreements", by number): consented, concerns, objected, no_answer and the
+    revision counted. For the round: a member who answered every agreement counts once, by their
+    weightiest answer; anyone who left an agreement unanswered counts as no answer.
+    """
     members = db.execute("select count(*) from members where issue = ?", [slug]).fetchone()[0]
-    answers = dict(db.execute("select answer, count(*) from consent_responses where round_id = ? group by answer",
-                              [round_["id"]]).fetchall())
-    answered = sum(answers.values())
-    return {"members": members, "consented": answers.get("consent", 0), "concerns": answers.get("concern", 0),
-            "objected": answers.get("objection", 0), "no_answer": max(0, members - answered)}
+    answers = round_answers(db, round_)
+    revisions = dict(db.execute("select number, revision from agreements where issue = ?", [slug]))
+    per_agreement = {}
+    for number in round_["agreements"]:
+        given = [a[number]["answer"] for a in answers.values() if number in a and a[number]["current"]]
+        per_agreement[number] = {
+            "revision": revisions.get(number), "consented": given.count("consent"),
+            "concerns": given.count("concern"), "objected": given.count("objection"),
+            "no_answer": max(0, members - len(given))}
+    overall = {"consent": 0, "concern": 0, "objection": 0}
+    for mine in answers.values():
+        current = [mine[n]["answer"] for n in round_["agreements"] if n in mine and mine[n]["current"]]
+        if round_["agreements"] and len(current) == len(round_["agreements"]):
+            overall[max(current, key=WEIGHT.get)] += 1
+    answered = sum(overall.values())
+    return {"members": members, "consented": overall["consent"], "concerns": overall["concern"],
+            "objected": overall["objection"], "no_answer": max(0, members - answered), "agreements": per_agreement}
 
 
 def round_over(round_, now=None):
@@ -245,7 +362,7 @@ def round_over(round_, now=None):
 
 
 def round_may_close(db, slug, round_, now=None):
-    """After the end date, or earlier once every member has answered."""
+    """After the end date, or earlier once every member has answered every agreement's current text."""
     now = now or database.now()
     figures = round_figures(db, slug, round_)
     return round_over(round_, now) or bool(figures["members"] and not figures["no_answer"])
@@ -283,8 +400,12 @@ def draft_version(db, settings, issue, round_, *, adopted_at, meeting=None, now=
             "review_at": previous.get("review_at"), "response": previous.get("response"),
             "status": "planned", "status_notes": previous.get("status_notes", []),
         })
-    agreements = sorted([*carried.values(), *new], key=lambda a: int(a["id"][1:]))
     figures = round_figures(db, issue.slug, round_)
+    for agreement in new:
+        counted = figures["agreements"][int(agreement["id"][1:])]
+        agreement["consent"] = {key: counted[key] for key in ("revision", "consented", "concerns", "objected",
+                                                               "no_answer")}
+    agreements = sorted([*carried.values(), *new], key=lambda a: int(a["id"][1:]))
     included = {a["id"] for a in new}
     data = {
         "issue": issue.slug,
@@ -315,6 +436,7 @@ def adopt(db, settings, issue, *, meeting=None, now=None):
 
     now: a stored UTC timestamp (tests pass one to be past the round's end).
     """
+    require_plan_phase(issue)
     round_ = current_round(db, issue.slug)
     if round_ is None:
         raise ConsentError("Er loopt geen ronde om over te besluiten.")
@@ -338,6 +460,7 @@ def status_update(db, settings, issue, agreement_id, status, note, *, date=None,
     """A follow-up status for an adopted agreement, written as a new version (kind status_update)."""
     if status not in AGREEMENT_STATUSES:
         raise ConsentError(f"Status moet een van {', '.join(AGREEMENT_STATUSES)} zijn.")
+    require_plan_phase(issue)
     now = local_time(now or database.now())
     latest = latest_version(settings, issue.slug, db)
     if latest is None or agreement_id not in {a["id"] for a in latest.data["agreements"]}:
@@ -359,6 +482,7 @@ def record_responses(db, settings, issue, responses, *, now=None):
     responses: {"A1": {"decision": "fund", "text": "…", "review_at": "2027-06-01"}, …}
     The response stays with the agreement in every later version.
     """
+    require_plan_phase(issue)
     latest = latest_version(settings, issue.slug, db)
     adopted = {a["id"] for a in latest.data["agreements"]} if latest else set()
     unknown = set(responses) - adopted

@@ -8,6 +8,7 @@ row is on disk before anyone is told it was stored.
 
 import contextlib
 import datetime
+import json
 import sqlite3
 from pathlib import Path
 
@@ -75,10 +76,17 @@ SCHEMA = {
             "from_ideas": str,  # JSON list of idea numbers
             "information": str,  # JSON list of question numbers whose answers inform it
             "status": str,  # concept, planned, in_progress, done, stopped
+            "revision": int,  # 1, 2, …: every change to its text makes a new revision
             "created_at": str,
             "updated_at": str,
         },
         {"pk": "id", "not_null": {"issue", "number", "what", "status", "created_at"}},
+    ),
+    # Each revision's text, so a member whose answer an amendment voided sees old and new.
+    "agreement_revisions": (
+        {"id": int, "agreement_id": int, "revision": int, "what": str, "who": str, "when_text": str,
+         "cost": int, "created_at": str},
+        {"pk": "id", "not_null": {"agreement_id", "revision", "what", "created_at"}},
     ),
     # Objections (bezwaren) block an agreement until withdrawn or resolved.
     "objections": (
@@ -91,6 +99,7 @@ SCHEMA = {
             "status": str,  # open, withdrawn, resolved
             "closed_at": str,
             "resolution_note": str,
+            "revision": int,  # the agreement's revision it was raised on
         },
         {"pk": "id", "not_null": {"issue", "number", "agreement_id", "reason", "kind", "status", "channel", "created_at"}},
     ),
@@ -107,10 +116,12 @@ SCHEMA = {
         },
         {"pk": "id", "not_null": {"issue", "agreements", "opened_at", "ends_at"}},
     ),
-    # Each member's explicit answer in a round. Silence is not consent.
-    "consent_responses": (
-        {"id": int, "round_id": int, "member_id": int, "answer": str, "at": str, "entered_by": int},
-        {"pk": "id", "not_null": {"round_id", "member_id", "answer", "at"}},
+    # Each member's explicit answer in a round, per agreement and given on one revision of
+    # its text: an amendment voids answers on earlier revisions. Silence is not consent.
+    "round_answers": (
+        {"id": int, "round_id": int, "member_id": int, "agreement_number": int, "revision": int,
+         "answer": str, "at": str, "entered_by": int},
+        {"pk": "id", "not_null": {"round_id", "member_id", "agreement_number", "revision", "answer", "at"}},
     ),
     # The hash of each plan version as it was written: the anchor that shows
     # when even the newest file (which no later file points to) was altered.
@@ -169,7 +180,8 @@ INDEXES = [
     ("objections", ["issue", "number"], True),
     ("objections", ["agreement_id"], False),
     ("users", ["username"], True),
-    ("consent_responses", ["round_id", "member_id"], True),
+    ("round_answers", ["round_id", "member_id", "agreement_number"], True),
+    ("agreement_revisions", ["agreement_id", "revision"], True),
     ("plan_heads", ["issue", "version"], True),
     ("rate_events", ["client", "at"], False),
     ("login_failures", ["username", "at"], False),
@@ -192,8 +204,36 @@ def _english_keys(db):
                    [*pairs, *RENAMED])
 
 
+def _answers_per_agreement(db):
+    """Until then an agreement had no revisions and an answer covered the whole round.
+
+    Every agreement gets revision 1 with its text as it is now; a round's consent becomes
+    consent on each of its agreements, an objection or concern an answer on the agreement
+    it was about. Answers that named no agreement otherwise stay no answer.
+    """
+    db.execute("update agreements set revision = 1 where revision is null")
+    db.execute("update objections set revision = 1 where revision is null")
+    db.execute("insert or ignore into agreement_revisions (agreement_id, revision, what, who, when_text, cost, "
+               "created_at) select id, 1, what, who, when_text, cost, coalesce(updated_at, created_at) from agreements")
+    if not db["consent_responses"].exists():
+        return
+    rounds = {r[0]: (r[1], json.loads(r[2])) for r in db.execute("select id, issue, agreements from consent_rounds")}
+    for round_id, member_id, answer, at, entered_by in db.execute(
+            "select round_id, member_id, answer, at, entered_by from consent_responses").fetchall():
+        slug, numbers = rounds.get(round_id, (None, []))
+        if answer != "consent":
+            numbers = [n for (n,) in db.execute(
+                "select a.number from objections o join agreements a on a.id = o.agreement_id "
+                "where o.issue = ? and o.member_id = ? and o.kind = ?", [slug, member_id, answer])
+                if n in numbers]
+        for number in numbers:
+            db.execute("insert or ignore into round_answers (round_id, member_id, agreement_number, revision, answer, "
+                       "at, entered_by) values (?, ?, ?, 1, ?, ?, ?)", [round_id, member_id, number, answer, at, entered_by])
+    db["consent_responses"].drop()
+
+
 # Changes to stored data, oldest first; PRAGMA user_version counts those applied.
-MIGRATIONS = [_english_keys]
+MIGRATIONS = [_english_keys, _answers_per_agreement]
 
 
 def connect(path):

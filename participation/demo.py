@@ -11,6 +11,7 @@ import secrets
 
 from . import accounts, consent, plan, store
 from . import db as database
+from .issues import ISSUE_FILE, issues_folder, read_issue
 
 FUND = "dorpsfonds-eemswierum"
 AZC = "azc-cafe-de-zwaan"
@@ -47,7 +48,8 @@ def seed(db, settings):
         store.add_agreement(db, FUND, what=what, cost=cost, from_ideas=[n])
     store.add_objection(db, FUND, agreement_number=4, member_id=fund[9], author_name="Roelf",
                         reason="Niet aan de Hoofdweg: daar rijden de vrachtwagens van de suikerfabriek.")
-    consent.accept_amendment(db, FUND, 1, member_id=fund[9], note="Verplaatst naar het veld achter de school.")
+    fund_issue = read_issue(issues_folder(settings) / FUND / ISSUE_FILE, settings)
+    consent.accept_amendment(db, fund_issue, 1, member_id=fund[9], note="Verplaatst naar het veld achter de school.")
     store.add_objection(db, FUND, agreement_number=3, member_id=fund[10], author_name="Mehmet", kind="concern",
                         reason="Wie rijdt er als de vrijwilligers stoppen?")
     with database.write(db):

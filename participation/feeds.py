@@ -1,6 +1,7 @@
 """Atom feeds: per kwestie (/feeds/<slug>.atom.xml) and for the whole site (/feeds/all.atom.xml).
 
-Entries: every plan version, every answer to a question, every phase change.
+Entries: every plan version (with the sha256 of its file, so anyone who kept the
+feed can show a later rewrite), every answer to a question, every phase change.
 Built with feedgenerator, the library Pelican itself writes its feeds with.
 """
 
@@ -25,7 +26,8 @@ def entries(db, issue, versions, phase_changes, settings):
     for i, v in enumerate(versions):
         kind = {"adoption": "aangenomen", "response": "reactie van de gemeente",
                 "status_update": "voortgang bijgewerkt"}[v.data["kind"]]
-        lines = plan.describe(plan.diff(versions[i - 1].data if i else None, v.data))
+        lines = plan.describe(plan.diff(versions[i - 1].data if i else None, v.data), v.data)
+        lines.append(f"Controlegetal van {v.filename}: {v.sha256}")
         result.append({"title": f"{issue.title}: plan versie {v.number}, {kind}", "link": f"{page}plan/#versie-{v.number}",
                        "date": v.data["adopted_at"], "text": " ".join(lines)})
     for q in store.questions(db, issue.slug):

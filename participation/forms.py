@@ -131,3 +131,29 @@ def validate_objection(form, agreement_numbers):
     else:
         _check_length(errors, "reason", "Reden", values["reason"], TEXT_MAX)
     return values, errors
+
+
+ROUND_ANSWERS = ("consent", "concern", "objection")
+
+
+def validate_round_answers(form, agreement_numbers):
+    """A member's answers in a round, one per agreement: answer_<n> (consent, concern,
+    objection) and reason_<n>, needed with a concern or an objection. Agreements left
+    unanswered stay "no answer"; at least one answer is needed."""
+    values, errors = {}, {}
+    for number in agreement_numbers:
+        answer = clean(form.get(f"answer_{number}"))
+        reason = clean(form.get(f"reason_{number}"), multiline=True)
+        values[f"answer_{number}"], values[f"reason_{number}"] = answer, reason
+        if not answer:
+            continue
+        if answer not in ROUND_ANSWERS:
+            errors[f"answer_{number}"] = f"A{number}: kies ik kan ermee leven, zorg of bezwaar"
+        elif answer != "consent" and not reason:
+            errors[f"reason_{number}"] = (f"A{number}: schrijf op waarom je een {'zorg' if answer == 'concern' else 'bezwaar'} "
+                                          "hebt. Dan kan de kring zoeken naar een oplossing")
+        else:
+            _check_length(errors, f"reason_{number}", f"A{number}, reden", reason, TEXT_MAX)
+    if not any(values[f"answer_{n}"] for n in agreement_numbers) and not errors:
+        errors["_form"] = "Kies bij minstens één afspraak je antwoord"
+    return values, errors

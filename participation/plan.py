@@ -32,7 +32,28 @@ FILENAME = re.compile(r"^(\d{4})\.yaml$")
 
 
 class PlanError(ValueError):
-    """A version file that is missing, altered, out of order or not valid."""
+    """A version file that is missing, altered, out of order, not valid or not adopted here."""
+
+
+class UnrecordedPlan(PlanError):
+    """The chain and schema check out, but this installation holds no record of adopting any version.
+
+    A database restored from an older backup, or a fresh clone: nothing here can
+    confirm that these are the versions adopted here. `versions` are the
+    chain-verified versions, for callers that show them with that notice.
+    """
+
+    def __init__(self, versions):
+        self.versions = versions
+        if len(versions) == 1:
+            which, these, adopted = "Versie 1", "deze versie hier is", "de aangenomen versie is"
+        else:
+            which, these, adopted = (f"Versie 1 tot en met {len(versions)}", "deze versies hier zijn",
+                                     "de aangenomen versies zijn")
+        super().__init__(
+            f"{which}: de keten en het schema kloppen. Maar deze installatie heeft niet vastgelegd dat {these} "
+            f"aangenomen (bijvoorbeeld een nieuwe of teruggezette database). Daarom kan niet worden bevestigd "
+            f"dat dit {adopted}. Vergelijk de controlegetallen (sha256) met die in de feed of op de planpagina.")
 
 
 @dataclass(frozen=True)
@@ -117,17 +138,25 @@ def verify(folder, slug=None, heads=None):
     """Check the whole chain; returns the versions, or raises PlanError naming the first problem.
 
     heads: {version number: "sha256:…"} as recorded when each version was
-    written (see recorded_heads). The chain alone cannot show that the newest
-    file was altered, since no later file carries its hash; the heads can.
+    adopted (see recorded_heads). The chain alone cannot show that the newest
+    file was altered, since no later file carries its hash, nor that a file
+    appended by hand with a correct `previous` was never adopted; the heads can.
+    With heads, every version file must have a head that matches it. Empty
+    heads while version files exist raise UnrecordedPlan (the chain checks out,
+    but nothing confirms the adoption). heads=None: the chain and schema only.
     """
     versions = load_versions(folder)
-    heads = heads or {}
+    recorded = heads or {}
     present = {v.number for v in versions}
-    for number in sorted(set(heads) - present):
+    for number in sorted(set(recorded) - present):
         raise PlanError(f"{number:04d}.yaml ontbreekt (het is wel aangenomen)")
     for version in versions:
-        if version.number in heads and heads[version.number] != version.sha256:
+        if version.number in recorded and recorded[version.number] != version.sha256:
             raise PlanError(f"{version.filename}: is veranderd nadat het is vastgelegd (de hash klopt niet)")
+    unrecorded = [v.filename for v in versions if v.number not in recorded]
+    if recorded and unrecorded:
+        raise PlanError(f"{', '.join(unrecorded)} {'is' if len(unrecorded) == 1 else 'zijn'} niet aangenomen: "
+                        f"deze installatie heeft er geen vastlegging van")
     previous = None
     for expected, version in enumerate(versions, start=1):
         if version.number != expected:
@@ -142,6 +171,8 @@ def verify(folder, slug=None, heads=None):
             raise PlanError(f"{version.filename}: de hash van {which} klopt niet; "
                             f"{which} is veranderd, verwijderd of verwisseld")
         previous = version
+    if heads is not None and not heads and versions:
+        raise UnrecordedPlan(versions)
     return versions
 
 
@@ -181,7 +212,7 @@ def write_version(folder, data):
 
 ORDER = ["issue", "version", "previous", "adopted_at", "kind", "adopted_at_meeting", "circle",
          "consent_round", "agreements", "budget"]
-AGREEMENT_ORDER = ["id", "what", "who", "when", "cost", "from_ideas", "information", "objections", "concerns", "review_at",
+AGREEMENT_ORDER = ["id", "what", "who", "when", "cost", "from_ideas", "information", "consent", "objections", "concerns", "review_at",
                    "response", "status", "status_notes"]
 FIELDS = ["what", "who", "when", "cost", "from_ideas", "information", "review_at", "response", "status"]
 
@@ -203,14 +234,18 @@ def diff(old, new):
     return sorted(changes, key=lambda c: (int(c[1][1:]), c[0]))
 
 
-def describe(changes):
-    """The changes in plain Dutch, one sentence each, for residents and the council."""
+def describe(changes, data=None):
+    """The changes in plain Dutch, one sentence each, for residents and the council.
+
+    data: the newer version, so an added agreement can say how the circle answered on it."""
+    adopted = {a["id"]: a for a in (data or {}).get("agreements", [])}
     labels = {"what": "wat", "who": "wie", "when": "wanneer", "cost": "kosten", "from_ideas": "uit ideeën", "information": "informatie",
               "review_at": "evaluatiemoment", "response": "reactie gemeente", "status": "status"}
     lines = []
     for kind, agreement, fields in changes:
         if kind == "added":
-            lines.append(f"{agreement} is toegevoegd.")
+            consent = adopted.get(agreement, {}).get("consent")
+            lines.append(f"{agreement} is toegevoegd" + (f", aangenomen met {_consent(consent)}." if consent else "."))
         elif kind == "removed":
             lines.append(f"{agreement} is uit het plan gehaald.")
         else:
@@ -221,11 +256,19 @@ def describe(changes):
                     lines.append(f"{agreement}: evaluatie op {datum(new) if new else 'geen datum'}.")
                 elif field == "status":
                     lines.append(f"{agreement}: status van ‘{AGREEMENT_STATUSES.get(old, old)}’ naar ‘{AGREEMENT_STATUSES.get(new, new)}’.")
+                elif field == "consent":
+                    lines.append(f"{agreement}: aangenomen met {_consent(new)}.")
                 elif field == "status_note":
                     lines.append(f"{agreement}: {new}")
                 else:
                     lines.append(f"{agreement}: {labels.get(field, field)} is veranderd van ‘{_plain(old)}’ in ‘{_plain(new)}’.")
     return lines
+
+
+def _consent(figures):
+    """The per-agreement figures of a consent round, in words: silence is its own number."""
+    return (f"{figures['consented']} ik kan ermee leven, {figures['concerns']} zorg, "
+            f"{figures['objected']} bezwaar en {figures['no_answer']} geen antwoord")
 
 
 def _plain(value):

@@ -1,6 +1,7 @@
 """`samenplan plan propose|adopt|verify|diff`: the plan on the command line (see `samenplan plan --help`).
 
-Each command returns its exit code: `verify` exits 1 naming the first altered or missing version.
+Each command returns its exit code: `verify` exits 1 naming the first altered, missing or
+unrecorded version, and also when there is no record of the adoptions at all.
 """
 
 import datetime
@@ -87,7 +88,7 @@ def propose(settings, slug, numbers, until):
     def open_round(db, issue):
         agreements = ", ".join(f"A{n}" for n in numbers)
         with database.write(db):
-            consent.open_round(db, issue.slug, numbers, consent.end_of_day(until))
+            consent.open_round(db, issue, numbers, consent.end_of_day(until))
             audit.record(db, None, "open_round", issue.slug, f"{agreements} tot {until}")
         print(f"Ronde geopend over {agreements} tot en met {until}. "
               "Leden met een bevestigd e-mailadres krijgen bericht als de ronde in /beheer/ wordt geopend.")
@@ -131,7 +132,8 @@ def find(settings, slug):
 
 
 def verify(settings, slug=None):
-    """Check chain, schema and the hashes recorded at adoption; 1 when anything is wrong."""
+    """Check chain, schema and the hashes recorded at adoption; 1 when anything is wrong
+    or cannot be confirmed (version files, but no record of their adoption in this database)."""
     slugs = [slug] if slug else [p.parent.name for p in issue_files(settings)]
     failed = 0
     db = database.connect(settings["SAMENPLAN_DATABASE"])
@@ -139,6 +141,9 @@ def verify(settings, slug=None):
         try:
             versions = consent.plan_versions(settings, name, db)
             print(f"{name}: {len(versions)} versie(s), keten klopt")
+        except plan.UnrecordedPlan as error:
+            print(f"{name}: NIET BEVESTIGD. {error}", file=sys.stderr)
+            failed += 1
         except plan.PlanError as error:
             print(f"{name}: FOUT: {error}", file=sys.stderr)
             failed += 1

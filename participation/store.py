@@ -224,14 +224,29 @@ def add_agreement(db, slug, *, what, who="", when_text="", cost=None, from_ideas
             "select coalesce(max(number), 0) from agreements where issue = ?", [slug]
         ).fetchone()[0]) + 1
         now = database.now()
-        db["agreements"].insert({
+        agreement_id = db["agreements"].insert({
             "issue": slug, "number": number, "what": what, "who": who, "when_text": when_text,
             "cost": cost, "from_ideas": json.dumps(list(from_ideas)), "information": json.dumps(list(information)),
-            "status": "concept",
+            "status": "concept", "revision": 1,
             "created_at": now, "updated_at": now,
-        })
+        }).last_pk
+        add_revision(db, agreement_id, 1, what=what, who=who, when_text=when_text, cost=cost)
         _mark_changed(db, slug)
     return number
+
+
+def add_revision(db, agreement_id, revision, *, what, who, when_text, cost):
+    """Keep the text of one revision of an agreement (see consent.amend_agreement)."""
+    db["agreement_revisions"].insert({"agreement_id": agreement_id, "revision": revision, "what": what, "who": who,
+                                      "when_text": when_text, "cost": cost, "created_at": database.now()})
+
+
+def revision(db, slug, number, revision):
+    """The text of revision `revision` of A<number>: what, who, when_text, cost; or None."""
+    rows = list(db.query("select r.what, r.who, r.when_text, r.cost from agreement_revisions r "
+                         "join agreements a on a.id = r.agreement_id "
+                         "where a.issue = ? and a.number = ? and r.revision = ?", [slug, number, revision]))
+    return rows[0] if rows else None
 
 
 def agreement_id(db, slug, number):
@@ -244,11 +259,12 @@ def add_objection(db, slug, *, agreement_number, reason, member_id, author_name=
     """An objection (blocks) or concern (does not block) against A<n>; returns B<number>."""
     if kind not in ("objection", "concern"):
         raise ValueError(f"unknown kind {kind!r}")
-    target = agreement_id(db, slug, agreement_number)
-    if target is None:
+    row = db.execute("select id, revision from agreements where issue = ? and number = ?",
+                     [slug, agreement_number]).fetchone()
+    if row is None:
         raise LookupError(f"A{agreement_number} bestaat niet")
     return _add_contribution(db, "objections", slug, {
-        "agreement_id": target, "reason": reason, "kind": kind, "status": "open",
+        "agreement_id": row[0], "revision": row[1], "reason": reason, "kind": kind, "status": "open",
         **_contribution(author_name, member_id, channel, entered_by),
     })
 

@@ -30,6 +30,13 @@ def write_issue(content, slug, phase="open", title=None, **metadata):
     return path
 
 
+def read_kwestie(settings, slug):
+    """The Issue of content/kwesties/<slug>/kwestie.md, as the app reads it."""
+    from participation.issues import ISSUE_FILE, issues_folder, read_issue
+
+    return read_issue(issues_folder(settings) / slug / ISSUE_FILE, settings)
+
+
 def as_person(secret, data):
     """Form data with the token of a form shown a minute ago, as a person would send it."""
     return {"form_started": tokens.form_token(secret, time.time() - 60), **data}

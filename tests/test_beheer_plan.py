@@ -88,7 +88,8 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
     assert f"/deelnemen/{SLUG}/lid/" in message.get_payload(decode=True).decode()
     page = client.get(PLAN).get_data(as_text=True)
     assert "1 persoon kreeg een e-mail" in page
-    assert "Nog geen antwoord</th><td>3</td>" in page
+    for code in ("A1", "A2"):  # per agreement: consented, concern, objection, no answer yet
+        assert f'<th scope="row">{code}</th><td>0</td><td>0</td><td>0</td><td>3</td>' in page
 
     # Answers given at a meeting: Bram objects to A2; Ans and Cor can live with it.
     response = answer(client, kwestie["bram"], "objection", "2", "Niet iedereen heeft een telefoon")
@@ -101,7 +102,9 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
     assert db["objections"].get(1)["entered_by"] == coordinator["id"]
     page = client.get(PLAN).get_data(as_text=True)
     assert "A2 heeft een open bezwaar (B1)" in page  # the blockers, before anyone tries
-    assert re.search(r"<th scope=\"row\">Bram</th>\s*<td>bezwaar \(ingevoerd door de coördinator\)</td>", page)
+    assert re.search(r"<th scope=\"row\">Bram</th>\s*<td>nog niet</td>\s*<td>bezwaar \(ingevoerd door de coördinator\)</td>",
+                     page)
+    assert '<th scope="row">A2</th><td>2</td><td>0</td><td>1</td><td>0</td>' in page
 
     # Adoption is refused while A2 has an open objection: 409, naming it; no file, no override.
     response = post(client, f"{PLAN}aannemen", {"meeting": "Buurtavond"})
@@ -117,13 +120,21 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
     response = post(client, f"{PLAN}afspraak/2/weglaten")
     assert response.status_code == 303
     assert consent.current_round(db, SLUG)["agreements"] == [1]
+    # Answers are per agreement: Bram has not said yet whether he can live with A1.
+    response = post(client, f"{PLAN}aannemen", {"meeting": "Buurtavond 14 januari"})
+    assert response.status_code == 409 and "nog niet iedereen heeft geantwoord" in response.get_data(as_text=True)
+    assert answer(client, kwestie["bram"], "consent", "1").status_code == 303
     response = post(client, f"{PLAN}aannemen", {"meeting": "Buurtavond 14 januari"})
     assert response.status_code == 303 and response.headers["Location"] == f"{PLAN}#plan"
     assert (folder / "0001.yaml").is_file()
     [version] = plan.verify(folder, SLUG, plan.recorded_heads(db, SLUG))
     assert version.data["kind"] == "adoption" and version.data["adopted_at_meeting"] == "Buurtavond 14 januari"
     assert [a["id"] for a in version.data["agreements"]] == ["A1"]
-    assert version.data["consent_round"]["consented"] == 2 and version.data["consent_round"]["objected"] == 1
+    # Only answers on what was adopted count: Bram's objection was to A2, which was left out.
+    assert version.data["consent_round"]["consented"] == 3 and version.data["consent_round"]["objected"] == 0
+    assert version.data["consent_round"]["no_answer"] == 0
+    assert version.data["agreements"][0]["consent"] == {"revision": 1, "consented": 3, "concerns": 0, "objected": 0,
+                                                        "no_answer": 0}
     assert read_issue(kwestie["path"], settings).phase == "adopted"
     assert [a["status"] for a in store.agreements(db, SLUG)] == ["adopted", "concept"]
     page = client.get(PLAN).get_data(as_text=True)
@@ -132,7 +143,8 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
     adopted_mail = email.message_from_bytes(outbox(settings)[-1].read_bytes())
     body = adopted_mail.get_payload(decode=True).decode()
     assert adopted_mail["To"] == "ans@example.org" and "is aangenomen" in adopted_mail["Subject"]
-    assert "versie 1" in body and "- A1 is toegevoegd." in body and f"/kwesties/{SLUG}/plan/" in body
+    assert "versie 1" in body and f"/kwesties/{SLUG}/plan/" in body
+    assert "- A1 is toegevoegd, aangenomen met 3 ik kan ermee leven, 0 zorg, 0 bezwaar en 0 geen antwoord." in body
     assert len(outbox(settings)) == 2  # the round, and the adoption
 
     # Follow-up: a status (version 2) and the municipality's response (version 3).
@@ -159,7 +171,7 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
 
     # Every action is in the log, in order, by the coordinator, without names.
     assert actions(db) == ["propose_agreement", "propose_agreement", "open_round", "respond", "respond", "respond",
-                           "leave_out", "adopt", "phase", "status_update", "response"]
+                           "leave_out", "respond", "adopt", "phase", "status_update", "response"]
     entries = audit.entries(db)
     assert {e["username"] for e in entries} == {"marieke"} and {e["issue"] for e in entries} == {SLUG}
     details = " ".join(e["detail"] for e in entries)
@@ -282,6 +294,7 @@ def test_a_concern_does_not_block(as_coordinator, settings, db, kwestie):
     propose_two(as_coordinator)
     open_round(as_coordinator)
     assert answer(as_coordinator, kwestie["ans"], "concern", "1", "Wie zet de koffie?").status_code == 303
+    assert answer(as_coordinator, kwestie["ans"], "consent", "2").status_code == 303  # answers are per agreement
     answer(as_coordinator, kwestie["bram"], "consent")
     answer(as_coordinator, kwestie["cor"], "consent")
     assert post(as_coordinator, f"{PLAN}aannemen", {}).status_code == 303
@@ -473,3 +486,34 @@ def test_a_broken_chain_is_shown_not_a_500(as_coordinator, settings, db, kwestie
     assert "De versies van het plan kloppen niet" in response.get_data(as_text=True)
     response = post(as_coordinator, f"{PLAN}afspraak", {"what": "Koffie"})
     assert response.status_code == 409
+
+
+def test_amending_during_a_round_tells_who_must_answer_again(as_coordinator, settings, db, kwestie):
+    """The coordinator changes 'zaterdag' into 'zondag' after Ans and Bram consented: their
+    consent no longer counts, Ans (confirmed address) gets the old and new text by mail."""
+    propose_two(as_coordinator)
+    open_round(as_coordinator)
+    for member in (kwestie["ans"], kwestie["bram"]):
+        assert answer(as_coordinator, member, "consent").status_code == 303
+    mails_before = len(outbox(settings))
+    response = post(as_coordinator, f"{PLAN}afspraak/1", {"what": "Elke zondag koffie in het buurthuis", "who": "Ans, Café",
+                                                          "when": "vanaf maart", "cost": "1200", "from_ideas": ["1"]})
+    assert response.status_code == 303
+    page = as_coordinator.get(PLAN).get_data(as_text=True)
+    assert "2 antwoorden tellen niet meer" in page and "1 persoon kreeg een e-mail" in page
+    assert '<th scope="row">A1 (tekst 2)</th><td>0</td><td>0</td><td>0</td><td>3</td>' in page
+    assert "telt niet meer: ging over de oude tekst" in page
+    [mail] = outbox(settings)[mails_before:]
+    message = email.message_from_bytes(mail.read_bytes())
+    body = message.get_payload(decode=True).decode()
+    assert message["To"] == "ans@example.org" and "A1 is aangepast" in message["Subject"]
+    assert "Eerst stond er:\nElke zaterdag koffie in het buurthuis" in body
+    assert "Nu staat er:\nElke zondag koffie in het buurthuis" in body
+    assert f"/deelnemen/{SLUG}/lid/" in body
+    # Saving the same text again is no new revision and voids nothing.
+    answer(as_coordinator, kwestie["ans"], "consent", "1")
+    post(as_coordinator, f"{PLAN}afspraak/1", {"what": "Elke zondag koffie in het buurthuis", "who": "Ans, Café",
+                                               "when": "vanaf maart", "cost": "1200", "from_ideas": ["1"]})
+    assert store.agreements(db, SLUG)[0]["revision"] == 2
+    figures = consent.round_figures(db, SLUG, consent.current_round(db, SLUG))
+    assert figures["agreements"][1]["consented"] == 1

@@ -16,7 +16,7 @@ from participation.build import build
 from participation.web import create_app
 
 from .conftest import AZC, write_issue
-from .support import ROOT, as_person
+from .support import ROOT, as_person, read_kwestie
 
 ROOT_SETTINGS = ROOT / "pelicanconf.py"
 
@@ -299,12 +299,13 @@ def test_hidden_contribution_stays_in_the_record_without_its_text(settings, db):
 # Answers in a consent round, through the personal link -----------------------------------
 
 
-def open_round_on(db, slug, numbers):
+def open_round_on(db, settings, slug, numbers):
     import datetime
 
     from participation import consent
 
-    return consent.open_round(db, slug, numbers, consent.end_of_day(datetime.date.today() + datetime.timedelta(days=7)))
+    return consent.open_round(db, read_kwestie(settings, slug), numbers,
+                              consent.end_of_day(datetime.date.today() + datetime.timedelta(days=7)))
 
 
 def test_consent_concern_and_objection_in_a_round(send, client, settings, proposing, db):
@@ -312,18 +313,24 @@ def test_consent_concern_and_objection_in_a_round(send, client, settings, propos
 
     ans = join_and_confirm(send, client, settings, proposing, "Ans", "ans@example.org")
     bo = join_and_confirm(send, client, settings, proposing, "Bo", "bo@example.org")
-    open_round_on(db, proposing, [1, 2])
+    open_round_on(db, settings, proposing, [1, 2])
     page = client.get(ans).get_data(as_text=True)
     assert "Kun je leven met het concept-plan?" in page
     assert "<h3>A1: Koffieochtend op zaterdag</h3>" in page  # with what it costs, to decide on
     assert "<dt>Kosten</dt><dd>€ 1.200</dd>" in page
-    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": ans.rsplit("/", 1)[1]}).status_code == 303
+    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": ans.rsplit("/", 1)[1], "answer_1": "consent",
+                                                                  "answer_2": "consent"}).status_code == 303
     response = send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "kind": "concern",
                                                             "reason": "Wie zet de koffie?", "token": bo.rsplit("/", 1)[1]})
     assert response.status_code == 303
     round_ = consent.current_round(db, proposing)
     figures = consent.round_figures(db, proposing, round_)
+    assert (figures["consented"], figures["concerns"], figures["no_answer"]) == (1, 0, 1)  # Bo left A2 open
+    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": bo.rsplit("/", 1)[1],
+                                                                  "answer_2": "consent"}).status_code == 303
+    figures = consent.round_figures(db, proposing, round_)
     assert (figures["consented"], figures["concerns"], figures["no_answer"]) == (1, 1, 0)
+    assert figures["agreements"][1] == {"revision": 1, "consented": 1, "concerns": 1, "objected": 0, "no_answer": 0}
     [concern] = store.objections(db, proposing)
     assert concern["kind"] == "concern" and concern["status"] == "open"
     assert "Ik kan ermee leven" in client.get(ans).get_data(as_text=True)
@@ -343,7 +350,7 @@ def test_the_objector_accepts_an_amendment_with_their_own_link(send, client, set
     send(f"/deelnemen/{proposing}/bezwaar", data={"agreement": "1", "reason": "Niet op zondag", "token": token})
     assert "met de aanpassing is mijn bezwaar" not in client.get(link).get_data(as_text=True)
     time.sleep(1.1)  # the amendment comes later than the objection (timestamps are to the second)
-    consent.amend_agreement(db, proposing, 1, what="Koffieochtend op zaterdag")
+    consent.amend_agreement(db, read_kwestie(settings, proposing), 1, what="Koffieochtend op zaterdag")
     assert "met de aanpassing is mijn bezwaar B1 opgelost" in client.get(link).get_data(as_text=True)
     other = join_and_confirm(send, client, settings, proposing, "Bo", "bo@example.org").rsplit("/", 1)[1]
     assert client.post(f"/deelnemen/{proposing}/bezwaar/1/akkoord", data={"token": other}).status_code == 409
@@ -400,13 +407,13 @@ def test_a_member_can_ask_for_no_more_mail_and_keep_the_personal_link(send, clie
     page = client.get(personal)
     assert page.status_code == 200 and "Je krijgt geen e-mail meer van ons" in page.get_data(as_text=True)
     # A round opens: nobody is mailed, and Ans can still answer with her link.
-    open_round_on(db, proposing, [1])
+    open_round_on(db, settings, proposing, [1])
     issue = app.extensions["samenplan.issues"].get(proposing)
     with app.test_request_context():
         assert notify.round_opened(db, settings, issue, consent.current_round(db, proposing),
                                    secret=app.config["SECRET_KEY"], base_url="http://localhost/") == 0
     assert client.post(f"/deelnemen/{proposing}/instemmen",
-                       data={"token": personal.rsplit("/", 1)[1]}).status_code == 303
+                       data={"token": personal.rsplit("/", 1)[1], "answer_1": "consent"}).status_code == 303
     assert client.post(f"/deelnemen/{proposing}/geen-mail", data={"token": "kapot"}).status_code == 403
 
 
@@ -416,7 +423,7 @@ def test_after_the_last_day_the_pages_say_the_round_has_ended(send, client, sett
     from .test_site_build import read, text
 
     personal = join_and_confirm(send, client, settings, proposing, "Ans", "ans@example.org")
-    open_round_on(db, proposing, [1, 2])
+    open_round_on(db, settings, proposing, [1, 2])
     build(settings)
     assert "Er loopt een ronde tot en met" in text(read(settings, f"kwesties/{proposing}/index.html"))
     assert "Dat kan tot en met" in client.get(personal).get_data(as_text=True)
@@ -428,4 +435,66 @@ def test_after_the_last_day_the_pages_say_the_round_has_ended(send, client, sett
     assert "Je kunt nog reageren tot de coördinator het plan aanneemt" in client.get(personal).get_data(as_text=True)
     # Answers after the last day still count, until the plan is adopted.
     token = personal.rsplit("/", 1)[1]
-    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": token}).status_code == 303
+    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": token, "answer_2": "consent"}).status_code == 303
+
+
+def test_an_amendment_voids_consent_given_on_the_old_text(send, client, settings, proposing, db):
+    """Four members consented to 'zaterdag'; the text became 'zondag'. Their consent was for a
+    text they never saw: it no longer counts, the page asks again and shows what changed."""
+    from participation import consent
+
+    ans = join_and_confirm(send, client, settings, proposing, "Ans", "ans@example.org")
+    token = ans.rsplit("/", 1)[1]
+    open_round_on(db, settings, proposing, [1, 2])
+    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": token, "answer_1": "consent",
+                                                                  "answer_2": "consent"}).status_code == 303
+    round_ = consent.current_round(db, proposing)
+    assert consent.round_figures(db, proposing, round_)["agreements"][1]["consented"] == 1
+    assert consent.round_may_close(db, proposing, round_)  # everyone (Ans) answered everything
+
+    voided = consent.amend_agreement(db, read_kwestie(settings, proposing), 1, what="Koffieochtend op zondag")
+    assert voided == [db.execute("select id from members where name = 'Ans'").fetchone()[0]]
+    figures = consent.round_figures(db, proposing, round_)
+    assert figures["agreements"][1] == {"revision": 2, "consented": 0, "concerns": 0, "objected": 0, "no_answer": 1}
+    assert figures["agreements"][2]["consented"] == 1  # A2 did not change
+    assert not consent.round_may_close(db, proposing, round_)  # the voided answer cannot close it early
+
+    page = client.get(ans).get_data(as_text=True)
+    assert "A1 is veranderd nadat je antwoordde" in page
+    assert "<td>Koffieochtend op zaterdag</td><td>Koffieochtend op zondag</td>" in page
+    assert 'name="answer_1" value="consent" checked' not in page  # asked again
+    assert 'name="answer_2" value="consent" checked' in page
+    assert client.post(f"/deelnemen/{proposing}/instemmen", data={"token": token,
+                                                                  "answer_1": "consent"}).status_code == 303
+    assert consent.round_figures(db, proposing, round_)["agreements"][1]["consented"] == 1
+    assert "A1 is veranderd nadat je antwoordde" not in client.get(ans).get_data(as_text=True)
+
+
+def test_an_objection_and_a_consent_on_two_agreements_in_one_form(send, client, settings, proposing, db):
+    from participation import consent
+
+    ans = join_and_confirm(send, client, settings, proposing, "Ans", "ans@example.org")
+    token = ans.rsplit("/", 1)[1]
+    open_round_on(db, settings, proposing, [1, 2])
+    missing = client.post(f"/deelnemen/{proposing}/instemmen", data={"token": token, "answer_1": "objection",
+                                                                     "answer_2": "consent"})
+    assert missing.status_code == 400  # an objection needs its reason; nothing is stored
+    page = missing.get_data(as_text=True)
+    assert 'href="#ronde-reason_1"' in page and 'name="answer_2" value="consent" checked' in page
+    assert consent.answer_of(db, consent.current_round(db, proposing), store.member(db, 1)["id"]) == {}
+
+    response = client.post(f"/deelnemen/{proposing}/instemmen", data={
+        "token": token, "answer_1": "objection", "reason_1": "Op zondag is het café dicht", "answer_2": "consent"})
+    assert response.status_code == 303
+    [objection] = store.objections(db, proposing)
+    assert (objection["agreement"], objection["kind"], objection["reason"]) == ("A1", "objection",
+                                                                                "Op zondag is het café dicht")
+    figures = consent.round_figures(db, proposing, consent.current_round(db, proposing))
+    assert figures["agreements"][1]["objected"] == 1 and figures["agreements"][2]["consented"] == 1
+    assert figures["objected"] == 1 and figures["no_answer"] == 0
+    # Sending the same form again makes no second objection; consent on A1 needs the objection closed first.
+    client.post(f"/deelnemen/{proposing}/instemmen", data={"token": token, "answer_1": "objection",
+                                                           "reason_1": "Op zondag is het café dicht"})
+    assert len(store.objections(db, proposing)) == 1
+    refused = client.post(f"/deelnemen/{proposing}/instemmen", data={"token": token, "answer_1": "consent"})
+    assert refused.status_code == 409 and "open bezwaar (B1) tegen A1" in refused.get_data(as_text=True)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 from participation import consent, store, tokens
 
 from .conftest import AZC, FUND, write_issue
-from .support import as_person
+from .support import as_person, read_kwestie
 from .test_beheer import coordinator, csrf_token, log_in_as  # noqa: F401 (fixture)
 
 SLUG = "fuzzplek"
@@ -43,13 +43,14 @@ def world(app, settings, db):
     """A kwestie in every state a route cares about: open (AZC), adopted (FUND), and one in
     concept-plan with a round open, an objection and an answered question."""
     write_issue(settings, SLUG, phase="proposing", Budget="5000")
+    issue = read_kwestie(settings, SLUG)
     people = [store.add_member(db, SLUG, name=n, relation="resident") for n in ("Ans", "Bram")]
     store.add_idea(db, SLUG, title="Koffie")
     store.add_question(db, SLUG, text="Mag dat?")
-    consent.propose_agreement(db, settings, SLUG, what="Koffie op zaterdag", cost=100, from_ideas=[1])
-    consent.propose_agreement(db, settings, SLUG, what="Een bankje", cost=200)
-    consent.open_round(db, SLUG, [1, 2], consent.end_of_day(datetime.date.today() + datetime.timedelta(days=7)))
-    consent.respond(db, SLUG, people[1], "objection", reason="Te vroeg", agreement_number=1)
+    consent.propose_agreement(db, settings, issue, what="Koffie op zaterdag", cost=100, from_ideas=[1])
+    consent.propose_agreement(db, settings, issue, what="Een bankje", cost=200)
+    consent.open_round(db, issue, [1, 2], consent.end_of_day(datetime.date.today() + datetime.timedelta(days=7)))
+    consent.respond(db, issue, people[1], "objection", reason="Te vroeg", agreement_number=1)
     store.add_member(db, AZC, name="Cor", relation="newcomer")
     secret = app.config["SECRET_KEY"]
     return {"tokens": [tokens.member_token(secret, p, SLUG) for p in people] + ["kapot", ""]}

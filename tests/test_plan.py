@@ -10,6 +10,7 @@ import yaml
 from participation import plan
 
 from .conftest import FUND, ROOT
+from .support import read_kwestie
 
 
 DEMO = ROOT / "content" / "kwesties" / FUND / "plan"
@@ -124,8 +125,10 @@ def test_plan_verify_command_exits_non_zero_naming_the_version(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     env = {"SAMENPLAN_CONTENT": str(content), "SAMENPLAN_DATABASE": str(tmp_path / "db.sqlite"), "PATH": "/usr/bin:/bin"}
-    ok = run_cli("verify", settings_env=env)
-    assert ok.returncode == 0 and f"{FUND}: {len(NUMBERS)} versie(s), keten klopt" in ok.stdout
+    # A fresh database holds no record of the adoptions: the chain checks out, but that is not enough.
+    unconfirmed = run_cli("verify", settings_env=env)
+    assert unconfirmed.returncode == 1
+    assert f"{FUND}: NIET BEVESTIGD. Versie 1 tot en met {len(NUMBERS)}: de keten en het schema kloppen" in unconfirmed.stderr
     path = content / "kwesties" / FUND / "plan" / "0001.yaml"
     path.write_bytes(path.read_bytes().replace(b"Nieuw dak", b"Oud dak"))
     broken = run_cli("verify", FUND, settings_env=env)
@@ -154,13 +157,14 @@ def test_propose_and_adopt_on_the_command_line(tmp_path):
                                                                 "SAMENPLAN_DATABASE": str(tmp_path / "db.sqlite")})
     db = database.connect(settings["SAMENPLAN_DATABASE"])
     member = store.add_member(db, "speeltuin", name="Ans", relation="resident")
-    consent.propose_agreement(db, settings, "speeltuin", what="Schommel", cost=900)
+    issue = read_kwestie(settings, "speeltuin")
+    consent.propose_agreement(db, settings, issue, what="Schommel", cost=900)
     proposed = run_cli("propose", "speeltuin", "A1", "--until", "2099-12-31", settings_env=env)
     assert proposed.returncode == 0, proposed.stderr
-    consent.respond(db, "speeltuin", member, "objection", reason="Te dicht bij de weg", agreement_number=1)
+    consent.respond(db, issue, member, "objection", reason="Te dicht bij de weg", agreement_number=1)
     refused = run_cli("adopt", "speeltuin", settings_env=env)
     assert refused.returncode == 1 and "A1 heeft een open bezwaar (B1)" in refused.stderr
-    consent.withdraw(db, "speeltuin", 1, member_id=member)
+    consent.withdraw(db, issue, 1, member_id=member)
     adopted = run_cli("adopt", "speeltuin", "--meeting", "Buurtavond", settings_env=env)
     assert adopted.returncode == 0, adopted.stderr
     assert (content / "kwesties" / "speeltuin" / "plan" / "0001.yaml").is_file()
@@ -187,3 +191,26 @@ def test_versions_written_with_dutch_keys_stay_valid_and_read_in_english(folder)
     assert "resident:" in written and "decision: fund" in written
     assert "buurtbewoner" not in written and "financieren" not in written
     assert len(plan.verify(folder, FUND)) == len(NUMBERS) + 1
+
+
+def test_propose_and_adopt_are_refused_outside_the_plan_phases(tmp_path):
+    """The phase rule lives in consent.py, so the command line obeys it as /beheer/ does."""
+    from participation import db as database
+    from participation import store
+
+    from .support import write_issue
+
+    content = tmp_path / "content"
+    write_issue(content, "speeltuin", phase="open", budget="5000")
+    env = {"SAMENPLAN_CONTENT": str(content), "SAMENPLAN_DATABASE": str(tmp_path / "db.sqlite"), "PATH": "/usr/bin:/bin"}
+    db = database.connect(tmp_path / "db.sqlite")
+    store.add_agreement(db, "speeltuin", what="Schommel", cost=900)  # as if drafted before the phase went back
+    proposed = run_cli("propose", "speeltuin", "A1", "--until", "2099-12-31", settings_env=env)
+    assert proposed.returncode == 1
+    assert "kunnen alleen in de fase ‘concept-plan’ of ‘gedragen plan’" in proposed.stderr
+    assert "fase ‘We willen samen een plan maken’" in proposed.stderr
+    assert db.execute("select count(*) from consent_rounds").fetchone()[0] == 0
+    adopted = run_cli("adopt", "speeltuin", settings_env=env)
+    assert adopted.returncode == 1 and "kunnen alleen in de fase" in adopted.stderr
+    assert not (content / "kwesties" / "speeltuin" / "plan").exists()
+    assert "Phase: open" in (content / "kwesties" / "speeltuin" / "kwestie.md").read_text()

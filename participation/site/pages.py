@@ -11,8 +11,12 @@ from .. import consent, council, plan, poster, store
 
 
 def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
-    """/kwesties/<slug>/ with its poster, paper form, report, idea, question and plan pages."""
+    """/kwesties/<slug>/ with its poster, paper form, report, idea, question and plan pages.
+
+    plan_error: None, or the plan.PlanError of the versions (see generator.plan_versions).
+    """
     settings = site_writer.settings
+    plan_error, plan_unconfirmed = plan_problem(plan_error)
     folder = Path("kwesties") / issue.slug
     on_page = settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"]
     circle = store.circle(db, issue.slug)
@@ -31,6 +35,7 @@ def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
             questions=store.questions(db, issue.slug, limit=on_page, newest_first=True),
             agreements=[a for a in store.agreements(db, issue.slug) if a["status"] == "concept"],
             current_plan=versions[-1] if versions else None,
+            plan_unconfirmed=plan_unconfirmed,
             consent_round=round_,
             round_figures=consent.round_figures(db, issue.slug, round_) if round_ else None,
             round_over=bool(round_) and consent.round_over(round_),
@@ -44,8 +49,15 @@ def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
                            report=council.report(db, issue, versions, changes), today=today),
         *numbered_pages(site_writer, db, issue, "ideeen", store.idea_count, store.ideas),
         *numbered_pages(site_writer, db, issue, "vragen", store.question_count, store.questions),
-        *plan_pages(site_writer, issue, versions, plan_error),
+        *plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed),
     ]
+
+
+def plan_problem(error):
+    """(message when the plan did not check out, True when its adoption could not be confirmed)."""
+    if isinstance(error, plan.UnrecordedPlan):
+        return None, True
+    return (str(error) if error else None), False
 
 
 def numbered_pages(site_writer, db, issue, name, count_rows, rows):
@@ -64,15 +76,19 @@ def numbered_pages(site_writer, db, issue, name, count_rows, rows):
     return written
 
 
-def plan_pages(site_writer, issue, versions, plan_error):
-    """/kwesties/<slug>/plan/: every version, newest first, with what changed; and the YAML files."""
+def plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed=False):
+    """/kwesties/<slug>/plan/: every version, newest first, with what changed and its sha256; and the YAML files.
+
+    plan_unconfirmed: the chain checks out, but this installation has no record of the
+    versions' adoption; the page says so above them.
+    """
     folder = Path("kwesties") / issue.slug / "plan"
     history = []
     for i, version in enumerate(versions):
         previous = versions[i - 1].data if i else None
-        history.append((version, plan.describe(plan.diff(previous, version.data))))
+        history.append((version, plan.describe(plan.diff(previous, version.data), version.data)))
     written = [site_writer.render(folder / "index.html", "plan", issue=issue, history=history[::-1],
-                                  plan_error=plan_error)]
+                                  plan_error=plan_error, plan_unconfirmed=plan_unconfirmed)]
     for version in versions:
         written.append(site_writer.write(folder / version.filename, version.path.read_bytes(),
                                          issue=issue, version=version))

@@ -16,10 +16,9 @@ from textwrap import shorten
 
 from flask import Blueprint, abort, g, make_response, render_template, request
 
-from .. import audit, beheer_forms, concept_plan, consent, moderation, phases, plan, poster, store
+from .. import audit, beheer_forms, consent, moderation, phases, plan, poster, store
 from .. import db as database
 from ..dutch import datum
-from ..issues import OBJECTION_PHASES
 from ..labels import AGREEMENT_STATUSES, DECISIONS, PHASES, RELATIONS
 from . import csrf, notify
 from .auth import coordinator_required, load_user
@@ -30,9 +29,6 @@ bp = Blueprint("beheer_plan", __name__, url_prefix="/beheer")
 bp.before_request(load_user)
 bp.before_request(csrf.check)
 
-PLAN_PHASES = OBJECTION_PHASES  # proposing, adopted: there is a (concept) plan to work on
-WRONG_PHASE = (f"Afspraken en het plan kunnen alleen in de fase ‘{PHASES['proposing']}’ of ‘{PHASES['adopted']}’. "
-               "Deze kwestie is in de fase ‘{}’.")
 NO_ROUND = "Er loopt geen ronde. Open eerst een ronde over afspraken uit het concept-plan."
 REFUSALS = (consent.ConsentError, plan.PlanError)
 ANSWER_NAMES = {"consent": "ik kan ermee leven", "concern": "zorg", "objection": "bezwaar"}
@@ -68,7 +64,7 @@ def plan_context(issue):
     figures, blockers, answers = None, None, {}
     if round_:
         figures = consent.round_figures(db, issue.slug, round_)
-        answers = concept_plan.round_answers(db, round_["id"])
+        answers = consent.round_answers(db, round_)
         if problem is None:
             adopted_at = consent.local_time(database.now())
             blockers = consent.draft_version(db, settings(), issue, round_, adopted_at=adopted_at)[1]
@@ -91,7 +87,7 @@ def plan_context(issue):
         "answer_names": ANSWER_NAMES,
         "latest": latest, "plan_problem": problem,
         "consent_round": round_, "figures": figures, "blockers": blockers, "answers": answers,
-        "can_change": issue.phase in PLAN_PHASES,
+        "can_change": issue.phase in consent.PLAN_PHASES,
         "round_answers": beheer_forms.ROUND_ANSWERS, "closings": beheer_forms.CLOSINGS, "statuses": AGREEMENT_STATUSES, "decisions": DECISIONS,
     }
 
@@ -112,8 +108,10 @@ def refuse(issue, error, form=None, values=None):
 def plan_issue(slug):
     """The kwestie, or 404; 409 unless it is in a phase with a (concept) plan."""
     issue = find_issue(slug)
-    if issue.phase not in PLAN_PHASES:
-        abort(make_response(refuse(issue, WRONG_PHASE.format(issue.phase_label))))
+    try:
+        consent.require_plan_phase(issue)
+    except consent.ConsentError as error:
+        abort(make_response(refuse(issue, error)))
     return issue
 
 
@@ -153,7 +151,7 @@ def propose(slug):
     try:
         with database.write(db):
             number = consent.propose_agreement(
-                db, settings(), issue.slug, what=values["what"], who=values["who"], when_text=values["when"],
+                db, settings(), issue, what=values["what"], who=values["who"], when_text=values["when"],
                 cost=values["cost"], from_ideas=values["from_ideas"], information=values["information"])
             audit.record(db, g.user, "propose_agreement", issue.slug,
                          f"A{number}" + (f" uit {codes(values['from_ideas'], 'I')}" if values["from_ideas"] else ""))
@@ -173,14 +171,22 @@ def amend(slug, number):
     db = get_db()
     try:
         with database.write(db):
-            consent.amend_agreement(db, issue.slug, number, what=values["what"], who=values["who"],
-                                    when_text=values["when"], cost=values["cost"],
-                                    from_ideas=values["from_ideas"], information=values["information"])
-            audit.record(db, g.user, "amend_agreement", issue.slug, f"A{number}")
+            voided = consent.amend_agreement(db, issue, number, what=values["what"], who=values["who"],
+                                             when_text=values["when"], cost=values["cost"],
+                                             from_ideas=values["from_ideas"], information=values["information"])
+            audit.record(db, g.user, "amend_agreement", issue.slug,
+                         f"A{number}" + (f", {len(voided)} antwoord(en) vervallen" if voided else ""))
     except REFUSALS as error:
         return refuse(issue, error, form, values)
-    return back(f"A{number} is aangepast. Had iemand bezwaar? Vraag of die persoon nu akkoord gaat.",
-                issue, f"A{number}")
+    message = f"A{number} is aangepast. Had iemand bezwaar? Vraag of die persoon nu akkoord gaat."
+    if voided:
+        # After the commit: a slow mail server must not hold the database's write lock.
+        mailed = notify.answers_voided(db, settings(), issue, number, voided, secret=secret(),
+                                       base_url=request.host_url)
+        message += (f" {len(voided)} {'antwoord telt' if len(voided) == 1 else 'antwoorden tellen'} niet meer, "
+                    f"want {'dat ging' if len(voided) == 1 else 'die gingen'} over de oude tekst. "
+                    f"{mailed} {'persoon kreeg' if mailed == 1 else 'mensen kregen'} een e-mail om opnieuw te antwoorden.")
+    return back(message, issue, f"A{number}")
 
 
 # The consent round ------------------------------------------------------------------
@@ -198,7 +204,7 @@ def open_round(slug):
     numbers, last_day = values["agreements"], values["ends"]
     try:
         with database.write(db):
-            consent.open_round(db, issue.slug, numbers, consent.end_of_day(last_day))
+            consent.open_round(db, issue, numbers, consent.end_of_day(last_day))
             audit.record(db, g.user, "open_round", issue.slug, f"{codes(numbers)} tot en met {last_day.isoformat()}")
     except REFUSALS as error:
         return refuse(issue, error, "ronde", values)
@@ -226,7 +232,7 @@ def respond(slug):
         return render_plan(issue, 400, form="antwoord", values=values, errors=errors)
     try:
         with database.write(db):
-            number = consent.respond(db, issue.slug, values["member"], values["answer"], reason=values["reason"],
+            number = consent.respond(db, issue, values["member"], values["answer"], reason=values["reason"],
                                      agreement_number=values["agreement"], entered_by=g.user["id"])
             # The member's number only: the log is append-only, so it must not hold names (AVG).
             what = "instemming" if number is None else \
@@ -251,7 +257,7 @@ def close_objection(slug, number):
     action = {"resolved": "accept_amendment", "withdrawn": "withdraw"}[values["how"]]
     try:
         with database.write(db):
-            consent.close_objection(db, issue.slug, number, values["how"], entered_by=g.user["id"],
+            consent.close_objection(db, issue, number, values["how"], entered_by=g.user["id"],
                                     note=values["note"])
             audit.record(db, g.user, action, issue.slug, f"B{number}")
     except REFUSALS as error:
@@ -268,7 +274,7 @@ def leave_out(slug, number):
     db = get_db()
     try:
         with database.write(db):
-            consent.leave_out(db, issue.slug, number)
+            consent.leave_out(db, issue, number)
             audit.record(db, g.user, "leave_out", issue.slug, f"A{number}")
     except REFUSALS as error:
         return refuse(issue, error)
@@ -304,7 +310,7 @@ def tell_circle(issue, version):
     """After the commit, as for a round: mail the circle what changed; the sentence that says so."""
     db = get_db()
     versions = consent.plan_versions(settings(), issue.slug, db)
-    changes = plan.describe(plan.diff(versions[-2].data if len(versions) > 1 else None, version.data))
+    changes = plan.describe(plan.diff(versions[-2].data if len(versions) > 1 else None, version.data), version.data)
     mailed = notify.new_version(db, settings(), issue, version, changes,
                                 plan_url=f"{poster.public_url(settings())}/kwesties/{issue.slug}/plan/")
     return f" {mailed} {'persoon kreeg' if mailed == 1 else 'mensen kregen'} er een e-mail over." if mailed else ""

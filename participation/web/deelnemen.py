@@ -13,6 +13,7 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
                    url_for)
 
 from .. import consent, forms, mail, store, throttle, tokens
+from .. import db as database
 from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES
 from . import notify
 from .db import get_db, notify_rebuild
@@ -160,21 +161,30 @@ def personal(slug, token):
     return render_objection_page(issue, member, token, {}, {})
 
 
-def render_objection_page(issue, member, token, values, errors, status=200):
+def render_objection_page(issue, member, token, values, errors, status=200, form="bezwaar"):
+    """The personal page; `form` is the one its values and errors belong to (bezwaar or ronde)."""
     db = get_db()
     round_ = consent.current_round(db, issue.slug)
+    mine = consent.answer_of(db, round_, member["id"]) if round_ else {}
     agreements = [a for a in store.agreements(db, issue.slug) if a["status"] == "concept"]
     updated = {a["code"]: a["updated_at"] for a in agreements}
     own = store.objections(db, issue.slug, member_id=member["id"])
     for o in own:  # the agreement changed after the objection: the objector may accept it now
         o["amended"] = o["status"] == "open" and o["kind"] == "objection" and updated.get(o["agreement"], "") > o["created_at"]
+    round_agreements = [a for a in agreements if round_ and a["number"] in round_["agreements"]]
+    # An answer on an earlier text no longer counts: show what changed, old and new side by side.
+    changed = {a["number"]: store.revision(db, issue.slug, a["number"], mine[a["number"]]["revision"])
+               for a in round_agreements if a["number"] in mine and not mine[a["number"]]["current"]}
+    round_values = {f"answer_{n}": row["answer"] for n, row in mine.items() if row["current"]}
+    forms_state = {"bezwaar": ({}, {}), "ronde": (round_values, {})}
+    forms_state[form] = ({**forms_state[form][0], **values}, errors)
     return render_form(
-        "deelnemen/bezwaar.html", issue, values, errors, status,
+        "deelnemen/bezwaar.html", issue, forms_state["bezwaar"][0], forms_state["bezwaar"][1], status,
         member=member, token=token, agreements=agreements, own_objections=own,
         can_object=issue.phase in OBJECTION_PHASES,
         consent_round=round_, round_over=bool(round_) and consent.round_over(round_),
-        round_agreements=[a for a in agreements if round_ and a["number"] in round_["agreements"]],
-        my_answer=consent.answer_of(db, round_, member["id"]) if round_ else None,
+        round_agreements=round_agreements, my_answers=mine, changed=changed,
+        round_values=forms_state["ronde"][0], round_errors=forms_state["ronde"][1],
     )
 
 
@@ -197,14 +207,10 @@ def objection(slug):
         errors = {"_form": problem, **errors}
     if errors:
         return render_objection_page(issue, member, token, values, errors, 400)
-    round_ = consent.current_round(db, issue.slug)
-    if round_ and values["agreement"] in round_["agreements"]:
-        # In a round the objection or concern is also the member's answer.
-        number = consent.respond(db, issue.slug, member["id"], values["kind"], reason=values["reason"],
-                                 agreement_number=values["agreement"])
-    else:
-        number = store.add_objection(db, issue.slug, agreement_number=values["agreement"], reason=values["reason"],
-                                     member_id=member["id"], author_name=member["name"], kind=values["kind"])
+    try:
+        number = consent.raise_objection(db, issue, member, values["agreement"], values["reason"], values["kind"])
+    except consent.ConsentError as error:
+        return error_response(409, str(error))
     return stored(issue, f"B{number}", "bedankt-bezwaar")
 
 
@@ -227,17 +233,43 @@ def member_action(slug, what, fragment, action, phases=OBJECTION_PHASES):
 
 
 @bp.post("/<slug>/instemmen")
-def give_consent(slug):
-    """'Ik kan ermee leven': the member's explicit consent in the open round."""
-    return member_action(slug, "Instemmen", "#ronde",
-                         lambda db, issue, member: consent.respond(db, issue.slug, member["id"], "consent"))
+def answer_round(slug):
+    """The member's answers in the open round, one per agreement, on its text as it is now.
+
+    All are stored together or none: a refusal (an open objection of theirs on an agreement
+    they now consent to) comes back as 409 with the page, nothing stored."""
+    issue = find_issue(slug, OBJECTION_PHASES, "Antwoorden in een ronde")
+    token = request.form.get("token")
+    member = member_from_token(issue, token)
+    if member is None:
+        return error_response(403, NOT_A_MEMBER)
+    db = get_db()
+    round_ = consent.current_round(db, issue.slug)
+    if round_ is None:
+        return error_response(409, "Er loopt geen ronde. Er valt nu niets te beantwoorden.")
+    values, errors = forms.validate_round_answers(request.form, round_["agreements"])
+    if errors:
+        return render_objection_page(issue, member, token, values, errors, 400, form="ronde")
+    given = consent.answer_of(db, round_, member["id"])
+    try:
+        with database.write(db):
+            for number in round_["agreements"]:
+                answer, earlier = values[f"answer_{number}"], given.get(number)
+                if not answer or (earlier and earlier["current"] and earlier["answer"] == answer):
+                    continue  # unanswered, or said before on this text (no second objection)
+                consent.respond(db, issue, member["id"], answer, reason=values[f"reason_{number}"],
+                                agreement_number=number)
+    except consent.ConsentError as error:
+        return render_objection_page(issue, member, token, values, {"_form": str(error)}, 409, form="ronde")
+    notify_rebuild()
+    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + "#ronde", 303)
 
 
 @bp.post("/<slug>/bezwaar/<int:number>/akkoord")
 def accept_amendment(slug, number):
     """The objector accepts the amended agreement with their own link: the objection is resolved."""
     return member_action(slug, "Een aanpassing accepteren", "#bezwaren", lambda db, issue, member: (
-        consent.accept_amendment(db, issue.slug, number, member_id=member["id"],
+        consent.accept_amendment(db, issue, number, member_id=member["id"],
                                  note="De indiener gaat akkoord met de aangepaste afspraak.")))
 
 
@@ -252,4 +284,4 @@ def stop_mail(slug):
 @bp.post("/<slug>/bezwaar/<int:number>/intrekken")
 def withdraw(slug, number):
     return member_action(slug, "Een bezwaar intrekken", "#bezwaren", lambda db, issue, member: (
-        consent.withdraw(db, issue.slug, number, member_id=member["id"])))
+        consent.withdraw(db, issue, number, member_id=member["id"])))

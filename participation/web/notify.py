@@ -6,7 +6,7 @@ import logging
 
 from flask import render_template
 
-from .. import mail, tokens
+from .. import mail, store, tokens
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,33 @@ def round_opened(db, settings, issue, round_, *, secret, base_url):
             sent += 1
         except OSError:
             log.exception("Mail over de ronde niet verstuurd (lid %s)", member["id"])
+    return sent
+
+
+def answers_voided(db, settings, issue, number, member_ids, *, secret, base_url):
+    """Mail the confirmed members whose answer on A<number> an amendment voided: old text and
+    new side by side, and their personal link to answer again. Returns the number sent."""
+    agreement = next(a for a in store.agreements(db, issue.slug) if a["number"] == number)
+    new = store.revision(db, issue.slug, number, agreement["revision"])
+    answered = {row["member_id"]: row["revision"] for row in db.query(
+        "select member_id, revision from round_answers where round_id = (select max(id) from consent_rounds "
+        "where issue = ?) and agreement_number = ?", [issue.slug, number])}
+    sent = 0
+    for member in confirmed_members(db, issue.slug):
+        if member["id"] not in member_ids:
+            continue
+        old = store.revision(db, issue.slug, number, answered.get(member["id"], agreement["revision"] - 1))
+        objection = next((o["id"] for o in store.objections(db, issue.slug, member_id=member["id"])
+                          if o["agreement"] == agreement["code"] and o["status"] == "open"
+                          and o["kind"] == "objection"), None)
+        link = f"{base_url.rstrip('/')}/deelnemen/{issue.slug}/lid/{tokens.member_token(secret, member['id'], issue.slug)}"
+        body = render_template("mail/afspraak-aangepast.txt", issue=issue, name=member["name"], link=link,
+                               code=agreement["code"], old=old, new=new, objection=objection)
+        try:
+            mail.send(settings, member["email"], f"Afspraak {agreement['code']} is aangepast: kun je ermee leven?", body)
+            sent += 1
+        except OSError:
+            log.exception("Mail over een aangepaste afspraak niet verstuurd (lid %s)", member["id"])
     return sent
 
 

@@ -19,8 +19,9 @@ import requests
 
 from participation import db as database
 from participation import consent, store
+from participation.settings import load_settings
 
-from ..support import AZC, ROOT, Server, form_token_from, write_issue
+from ..support import AZC, ROOT, Server, form_token_from, read_kwestie, write_issue
 
 CHROMIUM = Path(os.environ.get("SAMENPLAN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -102,7 +103,8 @@ def site(tmp_path_factory):
     store.add_agreement(db, "kwestie-proposing", what="Elke zaterdag koffie in het buurthuis", cost=1200)
     store.add_agreement(db, "kwestie-proposing", what="Een buurtapp voor iedereen")
     # A round is open, so the pages show it: the members' personal pages ask for their answer.
-    consent.open_round(db, "kwestie-proposing", [1, 2], consent.end_of_day(datetime.date(2999, 12, 31)))
+    issue = read_kwestie(load_settings(ROOT / "pelicanconf.py", override={"PATH": str(content)}), "kwestie-proposing")
+    consent.open_round(db, issue, [1, 2], consent.end_of_day(datetime.date(2999, 12, 31)))
     db.close()
     server.start()
     yield server
