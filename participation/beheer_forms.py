@@ -327,7 +327,7 @@ def validate_status(form, today):
     """A follow-up status of an adopted agreement, with a note for the council and residents,
     and the day it happened (today when empty; never a day still to come)."""
     values = {"status": clean(form.get("status")), "note": clean(form.get("note"), multiline=True),
-              "date": clean(form.get("date"))}
+              "date": clean(form.get("date")), "based_on": parse_number(clean(form.get("based_on")))}
     errors = {}
     if values["status"] not in AGREEMENT_STATUSES:
         errors["status"] = "Status: kies gepland, bezig, klaar of gestopt"

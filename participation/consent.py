@@ -456,24 +456,35 @@ def adopt(db, settings, issue, *, meeting=None, now=None):
     return version
 
 
-def status_update(db, settings, issue, agreement_id, status, note, *, date=None, now=None):
-    """A follow-up status for an adopted agreement, written as a new version (kind status_update)."""
+def status_update(db, settings, issue, agreement_id, status, note, *, date=None, now=None, based_on=None):
+    """A follow-up status for an adopted agreement, written as a new version (kind status_update).
+
+    based_on: the version number the coordinator saw. Two coordinators who send the same update
+    at once both saw version N; the second finds N+1 and is refused, so nothing is written twice.
+    """
     if status not in AGREEMENT_STATUSES:
         raise ConsentError(f"Status moet een van {', '.join(AGREEMENT_STATUSES)} zijn.")
     require_plan_phase(issue)
     now = local_time(now or database.now())
-    latest = latest_version(settings, issue.slug, db)
-    if latest is None or agreement_id not in {a["id"] for a in latest.data["agreements"]}:
-        raise ConsentError(f"{agreement_id} staat niet in het aangenomen plan.")
-    agreements = []
-    for a in latest.data["agreements"]:
-        if a["id"] == agreement_id:
-            a = dict(a, status=status, status_notes=[*a.get("status_notes", []),
-                                                     {"date": date or now[:10], "status": status, "note": note}])
-        agreements.append(a)
-    data = dict(latest.data, adopted_at=now, kind="status_update", adopted_at_meeting=None, consent_round=None,
-                agreements=agreements)
-    return write_version(db, settings, issue.slug, data)
+    note_row = {"date": date or now[:10], "status": status, "note": note}
+    with database.write(db):  # read the newest version and write the next under one lock
+        latest = latest_version(settings, issue.slug, db)
+        if latest is None or agreement_id not in {a["id"] for a in latest.data["agreements"]}:
+            raise ConsentError(f"{agreement_id} staat niet in het aangenomen plan.")
+        if based_on is not None and based_on != latest.number:
+            raise ConsentError(f"Het plan is intussen veranderd: er is nu versie {latest.number}. Er is niets "
+                               "opgeslagen. Kijk wat er veranderd is en sla je wijziging dan opnieuw op.")
+        agreements = []
+        for a in latest.data["agreements"]:
+            if a["id"] == agreement_id:
+                if a.get("status_notes") and a["status_notes"][-1] == note_row:
+                    raise ConsentError(f"Deze status van {agreement_id} staat al in versie {latest.number}. "
+                                       "Er is niets opgeslagen.")
+                a = dict(a, status=status, status_notes=[*a.get("status_notes", []), note_row])
+            agreements.append(a)
+        data = dict(latest.data, adopted_at=now, kind="status_update", adopted_at_meeting=None, consent_round=None,
+                    agreements=agreements)
+        return write_version(db, settings, issue.slug, data)
 
 
 def record_responses(db, settings, issue, responses, *, now=None):

@@ -12,8 +12,8 @@ from participation import audit, consent, plan, store
 from participation.issues import read_issue
 
 from .conftest import write_issue
-from .test_beheer import (as_coordinator, as_professional, coordinator, csrf_token, post,  # noqa: F401 (fixtures)
-                          professional)
+from .test_beheer import (as_coordinator, as_professional, coordinator, csrf_token, log_in_as,  # noqa: F401
+                          post, professional)
 
 SLUG = "speelplek"
 PLAN = f"/beheer/{SLUG}/plan/"
@@ -517,3 +517,43 @@ def test_amending_during_a_round_tells_who_must_answer_again(as_coordinator, set
     assert store.agreements(db, SLUG)[0]["revision"] == 2
     figures = consent.round_figures(db, SLUG, consent.current_round(db, SLUG))
     assert figures["agreements"][1]["consented"] == 1
+
+
+def test_two_coordinators_sending_the_same_status_update_at_once_write_one_version(
+        app, as_coordinator, coordinator, settings, db, kwestie):
+    """Both saw version 1 and press 'save' at the same moment, each in their own browser and
+    thread: the first writes version 2; the second gets 409 and nothing is written."""
+    import threading
+
+    post(as_coordinator, f"{PLAN}afspraak", {"what": "Koffie", "cost": "100"})
+    open_round(as_coordinator, ["1"])
+    answer(as_coordinator, kwestie["ans"], "consent")
+    answer(as_coordinator, kwestie["bram"], "consent")
+    answer(as_coordinator, kwestie["cor"], "consent")
+    assert post(as_coordinator, f"{PLAN}aannemen", {}).status_code == 303
+    browsers = []
+    for _ in range(2):
+        browser = app.test_client()
+        log_in_as(browser, coordinator)
+        browsers.append((browser, csrf_token(browser)))
+    start, results = threading.Barrier(2), []
+
+    def save(browser, token):
+        start.wait()
+        results.append(browser.post(f"{PLAN}uitvoering/1", data={
+            "csrf_token": token, "status": "done", "note": "De koffie staat klaar.", "based_on": "1"}).status_code)
+
+    threads = [threading.Thread(target=save, args=pair) for pair in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [303, 409]
+    versions = plan.verify(plan.plan_folder(settings, SLUG), SLUG, plan.recorded_heads(db, SLUG))
+    assert [v.data["kind"] for v in versions] == ["adoption", "status_update"]
+    # Without the version it saw (the command line, an API), the same update twice is refused too.
+    issue = read_issue(kwestie["path"], settings)
+    with pytest.raises(consent.ConsentError, match="staat al in versie 2"):
+        consent.status_update(db, settings, issue, "A1", "done", "De koffie staat klaar.",
+                              date=versions[-1].data["agreements"][0]["status_notes"][-1]["date"])
+    assert len(plan.version_files(plan.plan_folder(settings, SLUG))) == 2

@@ -331,7 +331,8 @@ def status_update(slug, number):
     try:
         with database.write(db):
             version = consent.status_update(db, settings(), issue, f"A{number}", values["status"], values["note"],
-                                            date=values["date"].isoformat() if values["date"] else None)
+                                            date=values["date"].isoformat() if values["date"] else None,
+                                            based_on=values["based_on"])
             audit.record(db, g.user, "status_update", issue.slug,
                          f"A{number}: {values['status']}, versie {version.number}, {version.sha256}")
     except REFUSALS as error:
