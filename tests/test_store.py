@@ -91,3 +91,34 @@ def test_a_database_from_before_english_keys_is_migrated_once(tmp_path):
     db.execute("update members set relation = 'buurtbewoner' where name = 'Ans'")
     db.close()
     assert database.connect(path)["members"].get(1)["relation"] == "buurtbewoner"
+
+
+def test_round_answers_from_before_answers_per_agreement_are_migrated(tmp_path):
+    """A round's consent used to cover the whole round, an objection named its agreement:
+    they become answers per agreement on revision 1; nothing is guessed beyond that."""
+    path = tmp_path / "oud.db"
+    db = database.connect(path)
+    for number in (1, 2):
+        store.add_agreement(db, AZC, what=f"Afspraak {number}")
+    ans = store.add_member(db, AZC, name="Ans", relation="resident")
+    bo = store.add_member(db, AZC, name="Bo", relation="resident")
+    store.add_objection(db, AZC, agreement_number=2, reason="Te duur", member_id=bo)
+    with database.write(db):
+        db.execute("update agreements set revision = null")  # as written before revisions existed
+        db.execute("delete from agreement_revisions")
+        round_id = db["consent_rounds"].insert({"issue": AZC, "agreements": "[1, 2]", "opened_at": database.now(),
+                                                "ends_at": "2999-01-01T00:00:00+00:00"}).last_pk
+        db["consent_responses"].create({"id": int, "round_id": int, "member_id": int, "answer": str, "at": str,
+                                        "entered_by": int}, pk="id")  # the table as it was
+        db["consent_responses"].insert_all([
+            {"round_id": round_id, "member_id": ans, "answer": "consent", "at": database.now()},
+            {"round_id": round_id, "member_id": bo, "answer": "objection", "at": database.now()}])
+    db.execute("PRAGMA user_version = 1")
+    db.close()
+
+    db = database.connect(path)
+    rows = {(r["member_id"], r["agreement_number"]): (r["answer"], r["revision"]) for r in db["round_answers"].rows}
+    assert rows == {(ans, 1): ("consent", 1), (ans, 2): ("consent", 1), (bo, 2): ("objection", 1)}
+    assert not db["consent_responses"].exists()
+    assert [a["revision"] for a in store.agreements(db, AZC)] == [1, 1]
+    assert store.revision(db, AZC, 2, 1)["what"] == "Afspraak 2"
