@@ -167,10 +167,11 @@ def render_objection_page(issue, member, token, values, errors, status=200, form
     round_ = consent.current_round(db, issue.slug)
     mine = consent.answer_of(db, round_, member["id"]) if round_ else {}
     agreements = [a for a in store.agreements(db, issue.slug) if a["status"] == "concept"]
-    updated = {a["code"]: a["updated_at"] for a in agreements}
+    revisions = {a["code"]: a["revision"] for a in agreements}
     own = store.objections(db, issue.slug, member_id=member["id"])
-    for o in own:  # the agreement changed after the objection: the objector may accept it now
-        o["amended"] = o["status"] == "open" and o["kind"] == "objection" and updated.get(o["agreement"], "") > o["created_at"]
+    for o in own:  # its text changed after the objection: the objector may accept it now
+        o["amended"] = (o["status"] == "open" and o["kind"] == "objection"
+                        and revisions.get(o["agreement"], 0) > (o["revision"] or 1))
     round_agreements = [a for a in agreements if round_ and a["number"] in round_["agreements"]]
     # An answer on an earlier text no longer counts: show what changed, old and new side by side.
     changed = {a["number"]: store.revision(db, issue.slug, a["number"], mine[a["number"]]["revision"])
