@@ -336,13 +336,32 @@ def validate_status(form, today):
     return values, errors
 
 
-def validate_municipality_response(form):
-    """The municipality's reasoned response to one adopted agreement, with an optional review date."""
+COUNCIL_REFERENCE_MAX = 80
+COUNCIL_DECISION_MAX = 500
+
+
+def validate_municipality_response(form, today=None):
+    """The municipality's reasoned response to one adopted agreement, with an optional review date
+    and an optional council reference: the raadsvoorstel or motie, the day of the council meeting
+    and what the council decided. The number is needed as soon as the day or the decision is given.
+    A meeting still to come is fine (it is on the agenda), but then there is no decision yet."""
+    today = today or datetime.date.today()
     values = {"decision": clean(form.get("decision")), "text": clean(form.get("text"), multiline=True),
-              "review_at": clean(form.get("review_at"))}
+              "review_at": clean(form.get("review_at")), "council_reference": clean(form.get("council_reference")),
+              "council_date": clean(form.get("council_date")),
+              "council_decision": clean(form.get("council_decision"), multiline=True)}
     errors = {}
     if values["decision"] not in DECISIONS:
         errors["decision"] = "Besluit van de gemeente: kies een besluit"
     _text(values, errors, "text", "Reden", TEXT_MAX, "schrijf op waarom de gemeente dit besluit")
     _date(values, errors, "review_at", "Evaluatiemoment", example="01-06-2027")
+    reference = "Nummer van het raadsvoorstel of de motie"
+    _text(values, errors, "council_reference", reference, COUNCIL_REFERENCE_MAX,
+          "vul het nummer in, bijvoorbeeld RV 2027-014. Dat is nodig als je een datum of besluit van de raad invult"
+          if values["council_date"] or values["council_decision"] else None)
+    _date(values, errors, "council_date", "Datum van de raadsvergadering", example="03-03-2027",
+          rule=(lambda day: day > today and values["council_decision"],
+                "die dag moet nog komen, dus de raad heeft nog niet besloten. Laat het besluit leeg tot na de "
+                "vergadering, of kies de dag waarop de raad vergaderde"))
+    _text(values, errors, "council_decision", "Besluit van de raad", COUNCIL_DECISION_MAX)
     return values, errors

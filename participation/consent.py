@@ -490,7 +490,9 @@ def status_update(db, settings, issue, agreement_id, status, note, *, date=None,
 def record_responses(db, settings, issue, responses, *, now=None):
     """The municipality's reasoned response to adopted agreements, as a new version (kind response).
 
-    responses: {"A1": {"decision": "fund", "text": "…", "review_at": "2027-06-01"}, …}
+    responses: {"A1": {"decision": "fund", "text": "…", "review_at": "2027-06-01",
+                       "council": {"reference": "RV 2027-014", "date": "2027-03-03", "decision": "aangenomen"}}, …}
+    council is optional, and so are its date and decision; the reference is needed when it is there.
     The response stays with the agreement in every later version.
     """
     require_plan_phase(issue)
@@ -506,8 +508,23 @@ def record_responses(db, settings, issue, responses, *, now=None):
         if answer:
             if answer["decision"] not in DECISIONS or not answer.get("text"):
                 raise ConsentError(f"{a['id']}: kies een besluit en schrijf de reden op.")
-            a = dict(a, response={"by": issue.municipality or "gemeente", "decision": answer["decision"],
-                                  "text": answer["text"], "date": now[:10]})
+            response = {"by": issue.municipality or "gemeente", "decision": answer["decision"],
+                        "text": answer["text"], "date": now[:10]}
+            # The council's part (optional): only the keys given, the reference needed with any of them.
+            council = {key: str(answer["council"][key]).strip() for key in ("reference", "date", "decision")
+                       if str((answer.get("council") or {}).get(key) or "").strip()}
+            if council and not council.get("reference"):
+                raise ConsentError(f"{a['id']}: noem het nummer van het raadsvoorstel of de motie.")
+            if council.get("date"):
+                try:
+                    day = datetime.date.fromisoformat(council["date"]).isoformat()
+                except ValueError:
+                    day = None
+                if day != council["date"]:  # only YYYY-MM-DD, as the plan file keeps dates
+                    raise ConsentError(f"{a['id']}: de datum van de raadsvergadering is geen datum (zo: 2027-03-03).")
+            if council:
+                response["council"] = council
+            a = dict(a, response=response)
             if answer.get("review_at"):
                 a["review_at"] = str(answer["review_at"])
         agreements.append(a)

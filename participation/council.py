@@ -7,7 +7,7 @@ source every time, never copied by hand.
 
 import datetime
 
-from . import consent, opendata, store
+from . import consent, opendata, plan, store
 from .labels import AGREEMENT_STATUSES, PHASES
 
 CHANNEL_TABLES = {"members": "mensen in de kring", "ideas": "ideeën", "questions": "vragen",
@@ -37,13 +37,38 @@ def summary(db, issue, versions, today):
         "budget_allocated": latest["budget"]["allocated"] if latest else 0,
         "agreements_by_status": by_status,
         "without_response": sum(1 for a in agreements if not a.get("response")),
+        "responses": responses(agreements),
         "reviews": reviews(agreements, today),
     }
 
 
+def responses(agreements):
+    """The municipality's responses, agreement by agreement: the decision, and the council
+    reference as in the plan file (`council`, or None) and in words (`council_text`:
+    'gemeenteraad: RV 2027-014, 3 maart 2027: aangenomen')."""
+    result = []
+    for a in agreements:
+        if a.get("response"):
+            council = a["response"].get("council")
+            result.append({"id": a["id"], "what": a["what"], "decision": a["response"]["decision"],
+                           "council": council, "council_text": plan.council_text(council) if council else None})
+    return result
+
+
+def council_cell(responses):
+    """The council references of one kwestie in one spreadsheet cell:
+    'A1: RV 2027-014, 2027-03-03, aangenomen; A3: motie M12'."""
+    cells = []
+    for r in responses:
+        if r["council"]:
+            parts = [" ".join(r["council"][key].split()) for key in ("reference", "date", "decision") if r["council"].get(key)]
+            cells.append(f"{r['id']}: {', '.join(parts)}")
+    return "; ".join(cells)
+
+
 OVERVIEW_COLUMNS = ["kwestie", "titel", "fase", "kring", "ideeen", "bezwaren_open", "bezwaren_opgelost",
                     "versies", "laatst_aangenomen", "budget_beschikbaar", "budget_toegekend",
-                    "afspraken_zonder_reactie_gemeente", "evaluaties_verlopen"]
+                    "afspraken_zonder_reactie_gemeente", "evaluaties_verlopen", "raadsvoorstellen_en_moties"]
 
 
 def overview_csv(summaries):
@@ -53,6 +78,7 @@ def overview_csv(summaries):
         s["objections_resolved"], s["versions"], s["last_adoption"], s["budget_available"],
         s["budget_allocated"] if s["versions"] else None, s["without_response"],
         sum(r["state"] == "verlopen" for r in s["reviews"]),
+        council_cell(s["responses"]),
     ] for s in summaries])
 
 
@@ -126,6 +152,12 @@ def process(issue, versions, phase_changes, meetings=()):
         steps.append((issue.ideas_until.isoformat(), "Einde van de periode voor ideeën."))
     for at, label in phase_changes:
         steps.append((at[:10], f"Nieuwe fase: {label}."))
+    for a in versions[-1].data["agreements"] if versions else ():
+        council = (a.get("response") or {}).get("council") or {}
+        if council.get("date"):  # the council's meeting on the municipality's response, held or planned
+            decided = " ".join(council["decision"].split()).rstrip(".") if council.get("decision") else \
+                "besluit nog niet bekend"
+            steps.append((council["date"], f"Gemeenteraad over {a['id']} ({council['reference']}): {decided}."))
     for v in versions:
         what = {"adoption": "Versie {n} van het plan aangenomen", "response": "Versie {n}: de gemeente reageerde",
                 "status_update": "Versie {n}: voortgang bijgewerkt"}[v.data["kind"]].format(n=v.number)

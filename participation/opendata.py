@@ -105,6 +105,17 @@ def to_csv(state):
     for a in state["plan"]:
         rows.append(["afspraak (aangenomen)", a["id"], ", ".join(a.get("from_ideas", [])), a["what"],
                      ", ".join(a.get("who", [])), a.get("cost"), "", "", "", a["status"], None])
+    # The municipality's response to each adopted agreement (status: its decision), and where the
+    # council dealt with it (tekst: the raadsvoorstel or motie; toelichting: what the council decided).
+    for a in state["plan"]:
+        response = a.get("response")
+        if response:
+            rows.append(["reactie gemeente", a["id"], a["id"], response["text"], "", None, response["by"], "",
+                         response.get("date", ""), response["decision"], None])
+            council = response.get("council")
+            if council:
+                rows.append(["gemeenteraad", a["id"], a["id"], council["reference"], council.get("decision", ""), None,
+                             "", "", council.get("date", ""), "", None])
     for a in state["agreements"]:
         if a["status"] == "concept":
             rows.append(["afspraak (concept)", a["id"], ", ".join(a["from_ideas"]), a["what"], a["who"], a["cost"],

@@ -251,7 +251,8 @@ def describe(changes, data=None):
         else:
             for field, old, new in fields:
                 if field == "response":
-                    lines.append(f"{agreement}: de gemeente reageerde: {_plain(new)}")
+                    council = f" ({council_text(new['council'])})" if (new or {}).get("council") else ""
+                    lines.append(f"{agreement}: de gemeente reageerde{council}: {_plain(new)}")
                 elif field == "review_at":
                     lines.append(f"{agreement}: evaluatie op {datum(new) if new else 'geen datum'}.")
                 elif field == "status":
@@ -269,6 +270,20 @@ def _consent(figures):
     """The per-agreement figures of a consent round, in words: silence is its own number."""
     return (f"{figures['consented']} ik kan ermee leven, {figures['concerns']} zorg, "
             f"{figures['objected']} bezwaar en {figures['no_answer']} geen antwoord")
+
+
+def council_text(council):
+    """A response's council reference in a few words, for lists and sentences:
+    'gemeenteraad: RV 2027-014, 3 maart 2027: aangenomen'. A meeting without a decision
+    (still to come, or not yet recorded) says 'besluit nog niet bekend'."""
+    text = f"gemeenteraad: {council['reference']}"
+    if council.get("date"):
+        text += f", {datum(council['date'])}"
+    if council.get("decision"):
+        text += ": " + " ".join(council["decision"].split()).rstrip(".")
+    elif council.get("date"):
+        text += ": besluit nog niet bekend"
+    return text
 
 
 def _plain(value):

@@ -346,12 +346,17 @@ def status_update(slug, number):
 def municipality_response(slug, number):
     issue = plan_issue(slug)
     form = f"reactie-A{number}"
-    values, errors = beheer_forms.validate_municipality_response(request.form)
+    values, errors = beheer_forms.validate_municipality_response(request.form, phases.today())
     if errors:
         return render_plan(issue, 400, form=form, values=values, errors=errors)
     answer = {"decision": values["decision"], "text": values["text"]}
     if values["review_at"]:
         answer["review_at"] = values["review_at"].isoformat()
+    # The council's part, only what was filled in (the reference is there when anything is).
+    council = {"reference": values["council_reference"], "decision": values["council_decision"],
+               "date": values["council_date"].isoformat() if values["council_date"] else ""}
+    if values["council_reference"]:
+        answer["council"] = {key: value for key, value in council.items() if value}
     db = get_db()
     try:
         with database.write(db):
