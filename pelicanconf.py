@@ -36,3 +36,4 @@ AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 # An environment variable of the same name wins over this file.
 SAMENPLAN_DATABASE = "instance/samenplan.db"
 SAMENPLAN_PARTICIPATION_URL = ""  # where /deelnemen/ lives; "" = same host
+SAMENPLAN_TRUSTED_PROXIES = 0  # reverse proxies in front of gunicorn (e.g. 1 for nginx); 0 = trust no X-Forwarded-* header

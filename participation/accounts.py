@@ -33,8 +33,7 @@ def create_user(db, username, password, role, display_name="", organisation=""):
         raise ValueError(f"Onbekende rol {role!r}: kies {' of '.join(ROLES)}")
     if not USERNAME.match(username):
         raise ValueError("Gebruikersnaam: 2 tot 40 tekens, alleen kleine letters, cijfers, punt, streepje")
-    if len(password or "") < PASSWORD_MIN:
-        raise ValueError(f"Wachtwoord: minstens {PASSWORD_MIN} tekens")
+    check_password(password)
     with database.write(db):
         if db.execute("select 1 from users where username = ?", [username]).fetchone():
             raise ValueError(f"Gebruikersnaam {username!r} bestaat al")
@@ -48,8 +47,12 @@ def create_user(db, username, password, role, display_name="", organisation=""):
         }).last_pk
 
 
-def authenticate(db, username, password):
-    """The user row when username and password match, else None."""
+def authenticate(db, username, password, *, disabled_too=False):
+    """The user row when username and password match, else None.
+
+    A disabled account gives None too, unless disabled_too (the login says why it
+    was refused, to someone who knows the password).
+    """
     global _dummy_hash
     rows = list(db.query("select * from users where username = ?", [normalise_username(username)]))
     if not rows:
@@ -58,7 +61,67 @@ def authenticate(db, username, password):
         check_password_hash(_dummy_hash, password or "")
         return None
     user = rows[0]
-    return user if check_password_hash(user["password_hash"], password or "") else None
+    if not check_password_hash(user["password_hash"], password or ""):
+        return None
+    return user if disabled_too or not user["disabled_at"] else None
+
+
+# Sessions: the session stores the account's session_version at login; changing it
+# (logout, a new password, disabling) ends every session made before.
+
+
+def session_version(user):
+    return user["session_version"] or 0  # NULL in rows from before the column existed
+
+
+def session_valid(user, version):
+    """Whether a session that stored `version` at login still counts for this account."""
+    return user is not None and not user["disabled_at"] and version == session_version(user)
+
+
+def end_sessions(db, user_id):
+    """End every session of this account; returns the new session version."""
+    with database.write(db):
+        db.execute("update users set session_version = coalesce(session_version, 0) + 1 where id = ?", [user_id])
+        return db.execute("select session_version from users where id = ?", [user_id]).fetchone()[0]
+
+
+def find_user(db, username):
+    """The user row for username, or ValueError with a Dutch message."""
+    username = normalise_username(username)
+    rows = list(db.query("select * from users where username = ?", [username]))
+    if not rows:
+        raise ValueError(f"Account {username!r} bestaat niet")
+    return rows[0]
+
+
+def check_password(password):
+    """ValueError with a Dutch message when the password is too short."""
+    if len(password or "") < PASSWORD_MIN:
+        raise ValueError(f"Wachtwoord: minstens {PASSWORD_MIN} tekens")
+
+
+def set_password(db, username, password):
+    """A new password; every session of the account ends. Returns the user row as it is now."""
+    check_password(password)
+    with database.write(db):
+        user = find_user(db, username)
+        db["users"].update(user["id"], {"password_hash": generate_password_hash(password)})
+        end_sessions(db, user["id"])
+        return get_user(db, user["id"])
+
+
+def set_disabled(db, username, disabled):
+    """Disable (no login, every session ends) or enable an account; returns the user row as it
+    is now. Enabling gives back the login only: sessions ended by disabling stay ended."""
+    with database.write(db):
+        user = find_user(db, username)
+        if disabled and not user["disabled_at"]:
+            db["users"].update(user["id"], {"disabled_at": database.now()})
+            end_sessions(db, user["id"])
+        elif not disabled and user["disabled_at"]:
+            db["users"].update(user["id"], {"disabled_at": None})
+        return get_user(db, user["id"])
 
 
 def get_user(db, user_id):
@@ -69,7 +132,8 @@ def get_user(db, user_id):
 def list_users(db):
     """All accounts, without their password hashes."""
     return list(db.query(
-        "select id, username, display_name, organisation, role, created_at from users order by username"))
+        "select id, username, display_name, organisation, role, created_at, disabled_at from users "
+        "order by username"))
 
 
 def has_users(db, role=None):

@@ -37,12 +37,16 @@ def serve(settings_file=None, host="127.0.0.1", port=8000, ready=None, demo=Fals
     from .web import create_app
 
     settings = load_settings(settings_file)
+    # Bind first: with port 0 the system picks one, and links in mail, feeds and on the poster
+    # must name the address this server really answers on when none is configured.
+    server = make_server(host, port, None, threaded=True)
+    if not settings["SAMENPLAN_PUBLIC_URL"] and not settings["SITEURL"]:
+        settings["SAMENPLAN_PUBLIC_URL"] = f"http://{host}:{server.server_port}"
     if demo:
         _demo_circle(settings)
     full_build(settings)
     rebuilder = Rebuilder(settings).start()
-    app = create_app(settings=settings, serve_site=True, rebuilder=rebuilder)
-    server = make_server(host, port, app, threaded=True)
+    server.app = create_app(settings=settings, serve_site=True, rebuilder=rebuilder)
     # SIGTERM (e.g. from a test or a service manager) stops as cleanly as Ctrl+C.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     print(f"samenplan draait op http://{host}:{server.server_port}/  (stoppen: Ctrl+C)", flush=True)
@@ -106,6 +110,39 @@ def add_user(username, role="coordinator", name="", organisation="", settings_fi
     finally:
         db.close()
     print(f"Account {accounts.normalise_username(username)} ({accounts.ROLES[role]}) is gemaakt.")
+
+
+def disable_user(username, settings_file=None, disabled=True):
+    """Disable an account (no login, every open session ends), or enable it again."""
+    from . import accounts, audit
+    from . import db as database
+
+    db = database.connect(load_settings(settings_file)["SAMENPLAN_DATABASE"])
+    try:
+        with database.write(db):
+            user = accounts.set_disabled(db, username, disabled)
+            audit.record(db, None, "disable_user" if disabled else "enable_user", None, user["username"])
+    finally:
+        db.close()
+    print(f"Account {user['username']} is uitgezet; wie ermee was ingelogd, is uitgelogd." if disabled
+          else f"Account {user['username']} staat weer aan.")
+
+
+def set_password(username, settings_file=None):
+    """A new password for an account, from $SAMENPLAN_PASSWORD or asked twice; every session ends."""
+    from . import accounts, audit
+    from . import db as database
+
+    db = database.connect(load_settings(settings_file)["SAMENPLAN_DATABASE"])
+    try:
+        user = accounts.find_user(db, username)  # before asking for a password it cannot use
+        password = os.environ.get("SAMENPLAN_PASSWORD") or _ask_password()
+        with database.write(db):
+            accounts.set_password(db, user["username"], password)
+            audit.record(db, None, "set_password", None, user["username"])
+    finally:
+        db.close()
+    print(f"Account {user['username']} heeft een nieuw wachtwoord; wie ermee was ingelogd, is uitgelogd.")
 
 
 def _ask_password():
@@ -249,6 +286,27 @@ def user_group():
 @click.pass_obj
 def add_user_command(settings_file, username, role, name, organisation):
     add_user(username, role, name, organisation, settings_file)
+
+
+@user_group.command("disable", help="zet een account uit: niet meer inloggen, ingelogd is uitgelogd")
+@click.argument("username")
+@click.pass_obj
+def disable_user_command(settings_file, username):
+    disable_user(username, settings_file)
+
+
+@user_group.command("enable", help="zet een uitgezet account weer aan")
+@click.argument("username")
+@click.pass_obj
+def enable_user_command(settings_file, username):
+    disable_user(username, settings_file, disabled=False)
+
+
+@user_group.command("password", help="nieuw wachtwoord ($SAMENPLAN_PASSWORD of gevraagd); ingelogd is uitgelogd")
+@click.argument("username")
+@click.pass_obj
+def password_command(settings_file, username):
+    set_password(username, settings_file)
 
 
 @samenplan.command("export", help="open data van alle kwesties (JSON, CSV) in een map")

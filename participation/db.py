@@ -146,6 +146,8 @@ SCHEMA = {
             "role": str,  # coordinator or professional
             "password_hash": str,
             "created_at": str,
+            "session_version": int,  # stored in the session at login; +1 ends every session (NULL = 0)
+            "disabled_at": str,  # set: no login, no session (samenplan user disable, /beheer/gebruikers)
         },
         {"pk": "id", "not_null": {"username", "role", "password_hash", "created_at"}},
     ),

@@ -10,12 +10,14 @@ import datetime
 from feedgenerator import Atom1Feed, get_tag_uri
 
 from . import plan, store
+from .settings import public_url
 
 SITE_FEED_ENTRIES = 50
 
 
 def base_url(settings):
-    return (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "http://localhost").rstrip("/")
+    """Pelican's FEED_DOMAIN when set, else the public address (settings.public_url)."""
+    return (settings.get("FEED_DOMAIN") or public_url(settings)).rstrip("/")
 
 
 def entries(db, issue, versions, phase_changes, settings):

@@ -5,11 +5,6 @@ import functools
 import segno
 
 
-def public_url(settings):
-    """The address people type or scan: SAMENPLAN_PUBLIC_URL, else SITEURL, else the demo's."""
-    return (settings.get("SAMENPLAN_PUBLIC_URL") or settings.get("SITEURL") or "http://127.0.0.1:8000").rstrip("/")
-
-
 @functools.lru_cache(maxsize=4096)
 def qr_data_uri(url):
     """An SVG QR code as a data: URI, so the poster is one self-contained page.

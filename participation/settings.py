@@ -6,6 +6,7 @@ app, so the site and the forms always agree on paths and URLs.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pelican.settings import read_settings
 
@@ -48,6 +49,33 @@ def load_settings(path=None, override=None):
     return settings
 
 
+DEMO_URL = "http://127.0.0.1:8000"  # `samenplan serve` replaces it with the address it really runs on
+
+
+def public_url(settings):
+    """The site's absolute address, for every link that leaves the page: mail, feeds, posters,
+    QR codes. From settings only, never from a request's Host header (anyone can send one):
+    SAMENPLAN_PUBLIC_URL, else SITEURL, else the demo's address."""
+    return (settings.get("SAMENPLAN_PUBLIC_URL") or settings.get("SITEURL") or DEMO_URL).rstrip("/")
+
+
+def participation_url(settings):
+    """Where /deelnemen/ lives, absolute, for the links in mail: SAMENPLAN_PARTICIPATION_URL when
+    it is an address of its own, else on the public address."""
+    own = (settings.get("SAMENPLAN_PARTICIPATION_URL") or "").rstrip("/")
+    return own if urlsplit(own).netloc else public_url(settings) + own
+
+
+def trusted_hosts(settings):
+    """The host names the app answers to (Flask's TRUSTED_HOSTS); any other Host header gets 400.
+    SAMENPLAN_TRUSTED_HOSTS (comma-separated) when set, else the hosts of the configured addresses,
+    plus this machine's own names, so the demo and the tests on localhost work."""
+    if settings.get("SAMENPLAN_TRUSTED_HOSTS"):
+        return [h.strip() for h in settings["SAMENPLAN_TRUSTED_HOSTS"].split(",") if h.strip()]
+    hosts = {urlsplit(url).hostname for url in (public_url(settings), participation_url(settings))}
+    return sorted(h for h in hosts | {"localhost", "127.0.0.1", "::1"} if h)
+
+
 DEFAULTS = {
     "SAMENPLAN_DATABASE": "instance/samenplan.db",
     "SAMENPLAN_OUTBOX": "",  # mail as files when no SMTP host is set; "" = outbox/ beside the database
@@ -60,7 +88,8 @@ DEFAULTS = {
     "SAMENPLAN_SECRET_KEY": "",  # empty: generated once, kept beside the database
     "SAMENPLAN_KWESTIE_PATH": "kwesties",
     "SAMENPLAN_PARTICIPATION_URL": "",
-    "SAMENPLAN_PUBLIC_URL": "",  # printed on posters and in QR codes; "" = SITEURL, else the demo address
+    "SAMENPLAN_PUBLIC_URL": "",  # links in mail, feeds, posters, QR codes; "" = SITEURL, else the demo address
+    "SAMENPLAN_TRUSTED_HOSTS": "",  # host names to answer to, comma-separated; "" = those of the addresses above
     "SAMENPLAN_KWESTIES_PER_PAGE": 20,
     "SAMENPLAN_IDEAS_ON_KWESTIE_PAGE": 10,
     "SAMENPLAN_IDEAS_PER_PAGE": 25,
@@ -68,4 +97,5 @@ DEFAULTS = {
     "SAMENPLAN_RATE_WINDOW": 600,  # seconds
     "SAMENPLAN_MIN_FILL_SECONDS": 3,  # faster than this is a robot
     "SAMENPLAN_SECURE_COOKIES": 1,  # 0 only for plain-http test set-ups
+    "SAMENPLAN_TRUSTED_PROXIES": 0,  # reverse proxies in front of the app whose X-Forwarded-For/-Proto count; 0 = none
 }

@@ -31,15 +31,34 @@ def allow(db, client, *, limit, window, now=None):
     return True
 
 
-def login_blocked(db, username, client, now=None):
-    """True when this username or client failed too often recently."""
+def login_attempt(db, username, client, now=None):
+    """Count one login attempt as a failure before its password is checked; False when this
+    username or client failed too often recently (then nothing is counted or checked).
+
+    Check and count are one write transaction, so parallel attempts queue for the write lock
+    and at most LOGIN_ATTEMPTS passwords are ever checked per window; a good password then
+    takes its attempt back with `clear_login_failures`.
+    """
     now = time.time() if now is None else now
     with database.write(db):
-        db.execute("delete from login_failures where at < ?", [now - LOGIN_WINDOW])
+        if _blocked(db, username, client, now):
+            return False
+        db["login_failures"].insert({"username": username, "client": client, "at": now})
+    return True
+
+
+def _blocked(db, username, client, now):
+    db.execute("delete from login_failures where at < ?", [now - LOGIN_WINDOW])
     by_user, by_client = db.execute(
         "select sum(username = ?), sum(client = ?) from login_failures", [username, client]
     ).fetchone()
     return (by_user or 0) >= LOGIN_ATTEMPTS or (by_client or 0) >= LOGIN_ATTEMPTS
+
+
+def login_blocked(db, username, client, now=None):
+    """True when this username or client failed too often recently (counts nothing)."""
+    with database.write(db):
+        return _blocked(db, username, client, time.time() if now is None else now)
 
 
 def record_login_failure(db, username, client, now=None):

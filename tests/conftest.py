@@ -32,6 +32,7 @@ def settings(tmp_path):
             "CACHE_PATH": str(tmp_path / "cache"),
             "SAMENPLAN_DATABASE": str(tmp_path / "samenplan.db"),
             "SAMENPLAN_OUTBOX": str(tmp_path / "outbox"),
+            "SAMENPLAN_PUBLIC_URL": "http://localhost",  # the test client's host: links in mail come from here
         },
     )
 

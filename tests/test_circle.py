@@ -73,6 +73,10 @@ def test_joining_with_email_sends_a_confirmation_link_that_works(send, client, s
     personal = outbox(settings)[-1]
     assert "persoonlijke link" in personal["Subject"]
     assert client.get(link_in(personal)).status_code == 200
+    # Opening the confirmation link again shows the page, but mails nobody a second time.
+    again = client.get(link_in(message))
+    assert again.status_code == 200 and "Je e-mailadres is bevestigd" in again.get_data(as_text=True)
+    assert len(outbox(settings)) == 2
 
 
 def test_invalid_email_is_named_in_the_error_summary(send):
@@ -413,7 +417,7 @@ def test_a_member_can_ask_for_no_more_mail_and_keep_the_personal_link(send, clie
     issue = app.extensions["samenplan.issues"].get(proposing)
     with app.test_request_context():
         assert notify.round_opened(db, settings, issue, consent.current_round(db, proposing),
-                                   secret=app.config["SECRET_KEY"], base_url="http://localhost/") == 0
+                                   secret=app.config["SECRET_KEY"]) == 0
     assert client.post(f"/deelnemen/{proposing}/instemmen",
                        data={"token": personal.rsplit("/", 1)[1], "answer_1": "consent"}).status_code == 303
     assert client.post(f"/deelnemen/{proposing}/geen-mail", data={"token": "kapot"}).status_code == 403

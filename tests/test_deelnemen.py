@@ -190,6 +190,14 @@ def test_every_answer_carries_the_security_headers(client, url):
     assert "script-src" not in response.headers["Content-Security-Policy"]  # default-src 'none': no scripts
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"  # form tokens and personal data are never cached
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"  # HTTPS only
+
+
+def test_plain_http_set_ups_get_no_hsts(settings):
+    from participation.web import create_app
+
+    app = create_app({"TESTING": True, "SESSION_COOKIE_SECURE": False}, settings=settings)
+    assert "Strict-Transport-Security" not in app.test_client().get(IDEA).headers
 
 
 def test_a_kwestie_file_being_edited_gives_503_and_stores_nothing(send, settings, db):

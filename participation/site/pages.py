@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 from .. import consent, council, plan, poster, store
+from ..settings import public_url
 
 
 def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
@@ -21,7 +22,7 @@ def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
     on_page = settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"]
     circle = store.circle(db, issue.slug)
     round_ = consent.current_round(db, issue.slug)
-    join_url = f"{poster.public_url(settings)}/kwesties/{issue.slug}/"
+    join_url = f"{public_url(settings)}/kwesties/{issue.slug}/"
     return [
         site_writer.render(
             folder / "index.html",

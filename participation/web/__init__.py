@@ -11,11 +11,12 @@ from pathlib import Path
 
 from flask import Flask
 from jinja2 import FileSystemLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from ..issues import IssueLookup
 from ..keys import secret_key
-from ..settings import load_settings
+from ..settings import load_settings, trusted_hosts
 from .. import templating
 from . import beheer, beheer_plan, csrf, db, deelnemen, errors, headers, static_site
 
@@ -45,9 +46,18 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
         RATE_LIMIT=settings["SAMENPLAN_RATE_LIMIT"],
         RATE_WINDOW=settings["SAMENPLAN_RATE_WINDOW"],
         MIN_FILL_SECONDS=settings["SAMENPLAN_MIN_FILL_SECONDS"],
+        # A request for another host is refused with 400: links never come from the Host header
+        # (settings.public_url), and this keeps a forged one from reaching anything else.
+        TRUSTED_HOSTS=trusted_hosts(settings),
+        TRUSTED_PROXIES=int(settings["SAMENPLAN_TRUSTED_PROXIES"]),
     )
     if test_config:
         app.config.update(test_config)
+    # Behind n reverse proxies the client's address comes from X-Forwarded-For as those
+    # proxies set it; with none (0) the header is ignored, since anyone can send it.
+    if app.config["TRUSTED_PROXIES"] > 0:
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     app.jinja_loader = FileSystemLoader(str(Path(settings["THEME"]) / "templates"))
     templating.add_to(app.jinja_env)

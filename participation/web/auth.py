@@ -1,6 +1,8 @@
 """Who is logged in to /beheer/, and what their role lets them do.
 
-The session holds only the user id (and the CSRF token). Professionals may
+The session holds only the user id, the account's session version at login
+(logout, a new password or disabling the account raise it, which ends every
+session made before) and the CSRF token. Professionals may
 see kwesties and answer questions; everything else is for coordinators.
 """
 
@@ -17,8 +19,15 @@ COORDINATORS_ONLY = "Dit kan alleen een coördinator. Als professional kun je vr
 
 
 def load_user():
+    """The session's account, if the session still counts: not after a logout, a new
+    password or disabling the account (accounts.session_valid); then it is forgotten."""
     user_id = session.get("user_id")
-    g.user = accounts.get_user(get_db(), user_id) if user_id else None
+    user = accounts.get_user(get_db(), user_id) if user_id else None
+    if user_id and not accounts.session_valid(user, session.get("session_version", 0)):
+        session.pop("user_id", None)  # the CSRF token stays, so the login form still works
+        session.pop("session_version", None)
+        user = None
+    g.user = user
 
 
 def safe_next(target):

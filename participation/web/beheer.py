@@ -31,7 +31,8 @@ bp.before_request(csrf.check)
 LOG_PAGE_SIZE = 100
 WRONG_LOGIN = "Gebruikersnaam of wachtwoord klopt niet. Let op hoofdletters in het wachtwoord."
 TOO_MANY_LOGINS = ("Er is te vaak een verkeerd wachtwoord gebruikt. Wacht een kwartier en probeer het dan "
-                   "opnieuw. Weet je je wachtwoord niet meer? Vraag de coördinator om een nieuw account.")
+                   "opnieuw. Weet je je wachtwoord niet meer? Vraag de coördinator om een nieuw wachtwoord.")
+ACCOUNT_DISABLED = "Dit account is uitgezet. Vraag de coördinator om het weer aan te zetten."
 CLOSED = "Deze kwestie is in de fase ‘{}’. Er kan nu niets meer bij."
 
 
@@ -55,25 +56,33 @@ def login():
         return render_login(shown, errors, next_url, 400)
     db = get_db()
     client = throttle.client_id(secret(), request.remote_addr)
-    if throttle.login_blocked(db, values["username"], client):
+    # Counted as a failure before the password is checked, in one transaction with the
+    # check of the limit: parallel attempts cannot get more passwords checked.
+    if not throttle.login_attempt(db, values["username"], client):
         return error_response(429, TOO_MANY_LOGINS)
-    user = accounts.authenticate(db, values["username"], values["password"])
+    user = accounts.authenticate(db, values["username"], values["password"], disabled_too=True)
     if user is None:
-        throttle.record_login_failure(db, values["username"], client)
         return render_login(shown, {"_form": WRONG_LOGIN}, next_url, 400)
-    throttle.clear_login_failures(db, values["username"])
-    audit.record(db, user, "login")
+    if user["disabled_at"]:  # only said to someone who knows the password
+        return render_login(shown, {"_form": ACCOUNT_DISABLED}, next_url, 403)
+    with database.write(db):
+        throttle.clear_login_failures(db, values["username"])
+        audit.record(db, user, "login")
     # A fresh session, so an id planted before login (session fixation) is worthless.
     session.clear()
     session.permanent = True
     session["user_id"] = user["id"]
+    session["session_version"] = accounts.session_version(user)
     return redirect(next_url, 303)
 
 
 @bp.post("/uitloggen")
 def logout():
     if g.user is not None:
-        audit.record(get_db(), g.user, "logout")
+        db = get_db()
+        with database.write(db):
+            accounts.end_sessions(db, g.user["id"])  # a copy of the cookie is worthless too
+            audit.record(db, g.user, "logout")
     session.clear()
     flash("Je bent uitgelogd.")
     return redirect(url_for("beheer.login"), 303)
@@ -237,7 +246,7 @@ def resend_confirmation(slug, number):
     if not member["email"] or member["email_confirmed_at"]:
         return error_response(409, f"{member['name']} heeft geen e-mailadres dat nog bevestigd moet worden.")
     if not notify.confirmation(settings(), issue, member["id"], member["name"], member["email"],
-                               secret=secret(), base_url=request.host_url):
+                               secret=secret()):
         return error_response(503, "De mail kon nu niet worden verstuurd. Probeer het later nog eens.")
     audit.record(db, g.user, "resend_confirmation", issue.slug, f"lid {member['id']}")
     return done(f"{member['name']} krijgt de bevestigingsmail opnieuw.", slug=issue.slug, anchor="kring")
@@ -321,9 +330,19 @@ def answer(slug, number):
 # Accounts and the audit log -----------------------------------------------------
 
 
-def render_users(values, errors, status=200):
+OWN_ACCOUNT = "Je kunt je eigen account niet uitzetten. Vraag een andere coördinator om dat te doen."
+
+
+def render_users(values, errors, status=200, *, password_for=None, password_errors=None):
+    """The accounts page; `password_for` names the account whose new-password form has errors."""
     return render_template("beheer/gebruikers.html", users=accounts.list_users(get_db()), roles=accounts.ROLES,
-                           values=values, errors=errors), status
+                           values=values, errors=errors, password_for=password_for,
+                           password_errors=password_errors or {}), status
+
+
+def account_numbered(number):
+    """The account in the URL (its id, as /lid/<n> has the member's), or 404."""
+    return accounts.get_user(get_db(), number) or abort(404)
 
 
 @bp.route("/gebruikers", methods=["GET", "POST"])
@@ -343,6 +362,58 @@ def users():
         return render_users(values, {"username": "Gebruikersnaam: deze naam bestaat al. Kies een andere"}, 400)
     return done(f"Account ‘{values['username']}’ is gemaakt. Geef het wachtwoord persoonlijk door.",
                 "beheer.users")
+
+
+@bp.post("/gebruikers/<int:number>/uitzetten")
+@coordinator_required
+def disable_user(number):
+    """No login any more, and every open session of the account ends."""
+    user = account_numbered(number)
+    if user["id"] == g.user["id"]:
+        return error_response(409, OWN_ACCOUNT)
+    db = get_db()
+    with database.write(db):
+        accounts.set_disabled(db, user["username"], True)
+        audit.record(db, g.user, "disable_user", None, user["username"])
+    return done(f"Account ‘{user['username']}’ is uitgezet. Wie ermee was ingelogd, is uitgelogd.", "beheer.users",
+                anchor=f"account-{user['id']}")
+
+
+@bp.post("/gebruikers/<int:number>/aanzetten")
+@coordinator_required
+def enable_user(number):
+    user = account_numbered(number)
+    db = get_db()
+    with database.write(db):
+        accounts.set_disabled(db, user["username"], False)
+        audit.record(db, g.user, "enable_user", None, user["username"])
+    return done(f"Account ‘{user['username']}’ staat weer aan en kan inloggen.", "beheer.users",
+                anchor=f"account-{user['id']}")
+
+
+@bp.post("/gebruikers/<int:number>/wachtwoord")
+@coordinator_required
+def set_password(number):
+    """A new password; every session of the account ends (but this one, when it is your own)."""
+    user = account_numbered(number)
+    password, again = request.form.get("password") or "", request.form.get("password_again") or ""
+    errors = {}
+    if len(password) < accounts.PASSWORD_MIN:
+        errors["password"] = f"Nieuw wachtwoord: kies een wachtwoord van minstens {accounts.PASSWORD_MIN} tekens"
+    elif len(password) > beheer_forms.PASSWORD_MAX:
+        errors["password"] = f"Nieuw wachtwoord: maximaal {beheer_forms.PASSWORD_MAX} tekens"
+    elif password != again:
+        errors["password_again"] = "Nieuw wachtwoord nog een keer: dit is niet hetzelfde wachtwoord"
+    if errors:
+        return render_users({}, {}, 400, password_for=user["username"], password_errors=errors)
+    db = get_db()
+    with database.write(db):
+        changed = accounts.set_password(db, user["username"], password)
+        audit.record(db, g.user, "set_password", None, user["username"])  # never the password itself
+    if user["id"] == g.user["id"]:
+        session["session_version"] = accounts.session_version(changed)
+    return done(f"Account ‘{user['username']}’ heeft een nieuw wachtwoord. Geef het persoonlijk door. "
+                "Wie ermee was ingelogd, is uitgelogd.", "beheer.users", anchor=f"account-{user['id']}")
 
 
 @bp.get("/logboek", defaults={"page": 1})

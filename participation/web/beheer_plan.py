@@ -16,9 +16,10 @@ from textwrap import shorten
 
 from flask import Blueprint, abort, g, make_response, render_template, request
 
-from .. import audit, beheer_forms, consent, moderation, phases, plan, poster, store
+from .. import audit, beheer_forms, consent, moderation, phases, plan, store
 from .. import db as database
 from ..dutch import datum
+from ..settings import public_url
 from ..labels import AGREEMENT_STATUSES, DECISIONS, PHASES, RELATIONS
 from . import csrf, notify
 from .auth import coordinator_required, load_user
@@ -181,8 +182,7 @@ def amend(slug, number):
     message = f"A{number} is aangepast. Had iemand bezwaar? Vraag of die persoon nu akkoord gaat."
     if voided:
         # After the commit: a slow mail server must not hold the database's write lock.
-        mailed = notify.answers_voided(db, settings(), issue, number, voided, secret=secret(),
-                                       base_url=request.host_url)
+        mailed = notify.answers_voided(db, settings(), issue, number, voided, secret=secret())
         message += (f" {len(voided)} {'antwoord telt' if len(voided) == 1 else 'antwoorden tellen'} niet meer, "
                     f"want {'dat ging' if len(voided) == 1 else 'die gingen'} over de oude tekst. "
                     f"{mailed} {'persoon kreeg' if mailed == 1 else 'mensen kregen'} een e-mail om opnieuw te antwoorden.")
@@ -210,7 +210,7 @@ def open_round(slug):
         return refuse(issue, error, "ronde", values)
     # After the commit: a slow mail server must not hold the database's write lock.
     mailed = notify.round_opened(db, settings(), issue, consent.current_round(db, issue.slug),
-                                 secret=secret(), base_url=request.host_url)
+                                 secret=secret())
     if mailed:
         told = f"{mailed} {'persoon kreeg' if mailed == 1 else 'mensen kregen'} een e-mail met een persoonlijke link."
     else:
@@ -312,7 +312,7 @@ def tell_circle(issue, version):
     versions = consent.plan_versions(settings(), issue.slug, db)
     changes = plan.describe(plan.diff(versions[-2].data if len(versions) > 1 else None, version.data), version.data)
     mailed = notify.new_version(db, settings(), issue, version, changes,
-                                plan_url=f"{poster.public_url(settings())}/kwesties/{issue.slug}/plan/")
+                                plan_url=f"{public_url(settings())}/kwesties/{issue.slug}/plan/")
     return f" {mailed} {'persoon kreeg' if mailed == 1 else 'mensen kregen'} er een e-mail over." if mailed else ""
 
 

@@ -102,7 +102,7 @@ def contribute(slug, kind):
     thanks = form.thanks
     if kind == "kring" and values["email"] and not notify.confirmation(
             settings(), issue, int(public_id[1:]), values["name"],
-            values["email"], secret=secret(), base_url=request.host_url):
+            values["email"], secret=secret()):
         thanks = "bedankt-kring-zonder-mail"  # stored all the same; say the mail did not go
     return stored(issue, public_id, thanks)
 
@@ -124,14 +124,13 @@ def confirm(slug, token):
     member = store.member(db, member_id)
     if member is None or member["issue"] != issue.slug or not store.confirm_email(db, member_id, email):
         return error_response(400, token_problem(tokens.TokenError(expired=False)))
-    link = url_for("deelnemen.personal", slug=slug, token=tokens.member_token(secret(), member_id, slug),
-                   _external=True)
-    body = render_template("mail/persoonlijke-link.txt", issue=issue, name=member["name"], link=link)
-    try:
-        mail.send(settings(), email,
-                  f"Je persoonlijke link voor ‘{issue.title}’", body)
-    except OSError:
-        current_app.logger.exception("Mail met persoonlijke link niet verstuurd (lid %s)", member_id)
+    link = notify.personal_link(settings(), issue, member_id, secret())
+    if member["email_confirmed_at"] is None:  # the first visit only: a link opened again sends no more mail
+        body = render_template("mail/persoonlijke-link.txt", issue=issue, name=member["name"], link=link)
+        try:
+            mail.send(settings(), email, f"Je persoonlijke link voor ‘{issue.title}’", body)
+        except OSError:
+            current_app.logger.exception("Mail met persoonlijke link niet verstuurd (lid %s)", member_id)
     return render_template("deelnemen/bevestigd.html", issue=issue, member=member, link=link)
 
 

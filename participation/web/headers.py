@@ -8,7 +8,7 @@ tokens, personal links or coordinator data, so they are never cached; the
 built site (served here only in the demo) keeps its own caching.
 """
 
-from flask import request
+from flask import current_app, request
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
@@ -20,9 +20,15 @@ HEADERS = {
 }
 
 
+# Over HTTPS (production: SAMENPLAN_SECURE_COOKIES), browsers must never fall back to plain http.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def add_security_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.blueprint != "site":
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -7,6 +7,7 @@ import logging
 from flask import render_template
 
 from .. import mail, store, tokens
+from ..settings import participation_url
 
 log = logging.getLogger(__name__)
 
@@ -16,12 +17,17 @@ def confirmed_members(db, slug):
                          "and email_confirmed_at is not null order by id", [slug]))
 
 
-def confirmation(settings, issue, member_id, name, email, *, secret, base_url):
+def personal_link(settings, issue, member_id, secret):
+    """A member's personal link, on the configured address (never the request's Host)."""
+    return f"{participation_url(settings)}/deelnemen/{issue.slug}/lid/{tokens.member_token(secret, member_id, issue.slug)}"
+
+
+def confirmation(settings, issue, member_id, name, email, *, secret):
     """Mail the link that confirms this member's address; False when it could not be sent.
 
     Must run inside a Flask app context (the mail text is a theme template)."""
     token = tokens.confirm_token(secret, member_id, email)
-    link = f"{base_url.rstrip('/')}/deelnemen/{issue.slug}/bevestigen/{token}"
+    link = f"{participation_url(settings)}/deelnemen/{issue.slug}/bevestigen/{token}"
     body = render_template("mail/bevestigen.txt", issue=issue, name=name, link=link)
     try:
         mail.send(settings, email, f"Bevestig je e-mailadres voor ‘{issue.title}’", body)
@@ -31,7 +37,7 @@ def confirmation(settings, issue, member_id, name, email, *, secret, base_url):
     return True
 
 
-def round_opened(db, settings, issue, round_, *, secret, base_url):
+def round_opened(db, settings, issue, round_, *, secret):
     """Mail every confirmed member that a consent round is open, with their personal link.
 
     Must run inside a Flask app context (the mail text is a theme template).
@@ -39,7 +45,7 @@ def round_opened(db, settings, issue, round_, *, secret, base_url):
     """
     sent = 0
     for member in confirmed_members(db, issue.slug):
-        link = f"{base_url.rstrip('/')}/deelnemen/{issue.slug}/lid/{tokens.member_token(secret, member['id'], issue.slug)}"
+        link = personal_link(settings, issue, member["id"], secret)
         body = render_template("mail/ronde.txt", issue=issue, name=member["name"], link=link, round=round_)
         try:
             mail.send(settings, member["email"], f"Kun je leven met het concept-plan voor ‘{issue.title}’?", body)
@@ -49,7 +55,7 @@ def round_opened(db, settings, issue, round_, *, secret, base_url):
     return sent
 
 
-def answers_voided(db, settings, issue, number, member_ids, *, secret, base_url):
+def answers_voided(db, settings, issue, number, member_ids, *, secret):
     """Mail the confirmed members whose answer on A<number> an amendment voided: old text and
     new side by side, and their personal link to answer again. Returns the number sent."""
     agreement = next(a for a in store.agreements(db, issue.slug) if a["number"] == number)
@@ -65,7 +71,7 @@ def answers_voided(db, settings, issue, number, member_ids, *, secret, base_url)
         objection = next((o["id"] for o in store.objections(db, issue.slug, member_id=member["id"])
                           if o["agreement"] == agreement["code"] and o["status"] == "open"
                           and o["kind"] == "objection"), None)
-        link = f"{base_url.rstrip('/')}/deelnemen/{issue.slug}/lid/{tokens.member_token(secret, member['id'], issue.slug)}"
+        link = personal_link(settings, issue, member["id"], secret)
         body = render_template("mail/afspraak-aangepast.txt", issue=issue, name=member["name"], link=link,
                                code=agreement["code"], old=old, new=new, objection=objection)
         try:
