@@ -166,6 +166,12 @@ SCHEMA = {
         {"id": int, "client": str, "at": float},
         {"pk": "id", "not_null": {"client", "at"}},
     ),
+    # Form submissions already stored, by their one-time form key (the signed form_started token):
+    # the same submission sent again (an answer lost on the way) gets the same 303, nothing new.
+    "submissions": (
+        {"key": str, "public_id": str, "thanks": str, "created_at": str},
+        {"pk": "key", "not_null": {"public_id", "thanks", "created_at"}},
+    ),
     # Kwesties whose pages must be rebuilt; written in the same transaction as
     # the contribution, so a crash never leaves a stored idea off the site.
     "site_changes": (
@@ -238,19 +244,23 @@ def _answers_per_agreement(db):
 MIGRATIONS = [_english_keys, _answers_per_agreement]
 
 
-def connect(path):
-    """Open (and if needed create) the database at path."""
+class Busy(Exception):
+    """Another process held the write lock for longer than the busy timeout; nothing was written."""
+
+
+def connect(path, busy_timeout=BUSY_TIMEOUT_SECONDS):
+    """Open (and if needed create) the database at path; wait up to busy_timeout seconds for a lock."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(
         str(path),
-        timeout=BUSY_TIMEOUT_SECONDS,
+        timeout=busy_timeout,
         isolation_level=None,  # we say BEGIN ourselves
         check_same_thread=False,
     )
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     if db.journal_mode != "wal":
         db.enable_wal()
     ensure_schema(db)
@@ -301,7 +311,12 @@ def write(db):
     if db.conn.in_transaction:
         yield db
         return
-    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise Busy(str(error)) from error
+        raise
     try:
         yield db
     except BaseException:

@@ -6,6 +6,7 @@ Public rows carry no personal data beyond the display name a person chose;
 a hidden contribution stays in the list, without its text, with the reason.
 """
 
+import datetime
 import json
 
 from . import db as database
@@ -278,6 +279,25 @@ def objections(db, slug, *, member_id=None):
         sql += " and o.member_id = ?"
         params.append(member_id)
     return [_public("objections", row) for row in db.query(sql + " order by o.number", params)]
+
+
+# Submissions sent twice ----------------------------------------------------
+
+SUBMISSION_DAYS = 2  # a form token is good for one day; its key is kept a day longer
+
+
+def earlier_submission(db, key):
+    """(public id, thanks) when a form with this one-time key was stored already, else None."""
+    row = db.execute("select public_id, thanks from submissions where key = ?", [key]).fetchone()
+    return tuple(row) if row else None
+
+
+def remember_submission(db, key, public_id, thanks):
+    """Call inside the write that stored it: the key and the contribution commit together."""
+    now = database.now()
+    cutoff = (datetime.datetime.fromisoformat(now) - datetime.timedelta(days=SUBMISSION_DAYS)).isoformat()
+    db.execute("delete from submissions where created_at < ?", [cutoff])
+    db["submissions"].insert({"key": key, "public_id": public_id, "thanks": thanks, "created_at": now})
 
 
 # AVG ------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 - confirm: in the e-mail that confirms an address; expires after 3 days.
 - member: a member's personal link, to object and withdraw without a password.
-- form: when a form was shown; a submission much faster than that is a robot.
+- form: when a form was shown; a submission much faster than that is a robot. With a nonce,
+  it is also the submission's one-time key: sent again, it stores nothing new.
 
 A token names what it is for (its salt), so one kind never passes for another.
 """
 
+import secrets
 import time
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
@@ -51,16 +53,35 @@ def read_member_token(secret, token, max_age=MEMBER_MAX_AGE):
 
 
 def form_token(secret, now=None):
-    return URLSafeSerializer(secret, salt="form-started").dumps(int(time.time() if now is None else now))
+    """The signed moment a form was shown, with a nonce: it is also the form's one-time key."""
+    started = int(time.time() if now is None else now)
+    return URLSafeSerializer(secret, salt="form-started").dumps([started, secrets.token_urlsafe(9)])
+
+
+def _form_payload(secret, token):
+    try:
+        payload = URLSafeSerializer(secret, salt="form-started").loads(token or "")
+    except (BadSignature, TypeError, ValueError, UnicodeError):
+        raise TokenError(expired=False)
+    return payload if isinstance(payload, list) else [payload, None]  # a form shown before the nonce
+
+
+def form_key(secret, token):
+    """The one-time key of a submission (the token itself), or None for an old or forged token."""
+    try:
+        return token if _form_payload(secret, token)[1] else None
+    except TokenError:
+        return None
 
 
 def form_age(secret, token, now=None):
     """Seconds since the form was shown; TokenError when tampered or older than a day."""
+    started = _form_payload(secret, token)[0]
     try:
-        started = URLSafeSerializer(secret, salt="form-started").loads(token or "")
-    except (BadSignature, TypeError, ValueError, UnicodeError):
+        started = float(started)
+    except (TypeError, ValueError):
         raise TokenError(expired=False)
-    age = (time.time() if now is None else now) - float(started)
+    age = (time.time() if now is None else now) - started
     if age > FORM_MAX_AGE:
         raise TokenError(expired=True)
     return age

@@ -68,12 +68,13 @@ def test_many_residents_at_once_lose_nothing(server):
     from participation import db as database
 
     url = f"{server.url}/deelnemen/{AZC}/idee"
-    token = form_token_from(requests.get(url, timeout=5).text)
+    # Each resident has a form of their own: a form token is a one-time key.
+    forms = [form_token_from(requests.get(url, timeout=5).text) for _ in range(16)]
     time.sleep(1.1)
 
     def send(n):
         # One client address here: 16 stays under the rate limit (20 per window).
-        return requests.post(url, data={"title": f"Idee {n}", "form_started": token},
+        return requests.post(url, data={"title": f"Idee {n}", "form_started": forms[n]},
                              allow_redirects=False, timeout=30).status_code
 
     with ThreadPoolExecutor(8) as pool:

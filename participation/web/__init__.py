@@ -14,6 +14,7 @@ from jinja2 import FileSystemLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from ..db import BUSY_TIMEOUT_SECONDS
 from ..issues import IssueLookup
 from ..keys import secret_key
 from ..settings import load_settings, trusted_hosts
@@ -34,6 +35,7 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
     app.jinja_options = {**app.jinja_options, **settings["JINJA_ENVIRONMENT"]}
     app.config.from_mapping(
         DATABASE=settings["SAMENPLAN_DATABASE"],
+        BUSY_TIMEOUT=BUSY_TIMEOUT_SECONDS,  # then 503, the form kept (web/errors.py)
         SECRET_KEY=secret_key(settings),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,

@@ -7,7 +7,7 @@ from .. import db as database
 
 def get_db():
     if "db" not in g:
-        g.db = database.connect(current_app.config["DATABASE"])
+        g.db = database.connect(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT"])
     return g.db
 
 

@@ -9,7 +9,7 @@ the input kept and an error summary. JSON clients get the same outcomes.
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
                    url_for)
 
 from .. import consent, forms, mail, store, throttle, tokens
@@ -84,21 +84,50 @@ def stored(issue, public_id, thanks):
     return redirect(location, 303)
 
 
+BUSY = ("Het is nu erg druk. Er is niets opgeslagen. Probeer het over een minuut nog een keer: "
+        "wat je schreef, staat er nog.")
+
+
+def busy(template, issue, values):
+    """503 when the database stayed locked: nothing stored, the form back with the input and the
+    same form token, so sending it again is the same submission (stored once)."""
+    if wants_json():
+        response = jsonify(error="Even niet beschikbaar", explanation=BUSY, status=503)
+        response.status_code = 503
+    else:
+        response = make_response(render_template(
+            template, issue=issue, values=values, errors={"_form": BUSY},
+            form_started=request.form.get("form_started") or tokens.form_token(secret())), 503)
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 @bp.route("/<slug>/<kind>", methods=["GET", "POST"])
 def contribute(slug, kind):
     form = FORMS.get(kind) or abort(404)
     issue = find_issue(slug, CONTRIBUTION_PHASES)
     if request.method == "GET":
         return render_form(form.template, issue, {}, {})
-    if rate_limited():
-        return error_response(429)
     values, errors = form.validate(request.form)
-    problem = spam_check(request.form)
-    if problem:
-        errors = {"_form": problem, **errors}
-    if errors:
-        return render_form(form.template, issue, values, errors, 400)
-    public_id = form.save(get_db(), issue.slug, values)
+    try:
+        if rate_limited():
+            return error_response(429)
+        problem = spam_check(request.form)
+        if problem:
+            errors = {"_form": problem, **errors}
+        if errors:
+            return render_form(form.template, issue, values, errors, 400)
+        key = tokens.form_key(secret(), request.form.get("form_started"))
+        db = get_db()
+        with database.write(db):  # the contribution and its one-time key commit together
+            earlier = store.earlier_submission(db, key) if key else None
+            if earlier:  # sent again after a lost answer: the same 303, nothing new
+                return stored(issue, *earlier)
+            public_id = form.save(db, issue.slug, values)
+            if key:
+                store.remember_submission(db, key, public_id, form.thanks)
+    except database.Busy:
+        return busy(form.template, issue, values)
     thanks = form.thanks
     if kind == "kring" and values["email"] and not notify.confirmation(
             settings(), issue, int(public_id[1:]), values["name"],

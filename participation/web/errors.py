@@ -2,9 +2,10 @@
 
 import logging
 
-from flask import jsonify, render_template
+from flask import jsonify, make_response, render_template
 from werkzeug.exceptions import HTTPException
 
+from ..db import Busy
 from .negotiate import wants_json
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,14 @@ def handle_http_exception(error):
     return error_response(error.code or 500)
 
 
+def handle_busy(error):
+    # The write lock stayed taken (database.Busy): nothing was stored; come back in a minute.
+    response, status = error_response(503)
+    response = make_response(response, status)
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 def handle_unexpected(error):
     log.exception("Onverwachte fout", exc_info=error)
     return error_response(500)
@@ -42,4 +51,5 @@ def handle_unexpected(error):
 
 def init_app(app):
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Busy, handle_busy)
     app.register_error_handler(Exception, handle_unexpected)
