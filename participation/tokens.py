@@ -8,6 +8,8 @@
 A token names what it is for (its salt), so one kind never passes for another.
 """
 
+import hashlib
+import hmac
 import secrets
 import time
 
@@ -33,14 +35,26 @@ def _read(serializer, token, max_age):
         raise TokenError(expired=False)
 
 
+def address_key(secret, email):
+    """A keyed hash of an e-mail address: a link can name the address without carrying it
+    (a signed token is readable base64, and URLs end up in logs and browser histories)."""
+    return hmac.new(secret.encode() if isinstance(secret, str) else secret, f"address:{email}".encode(),
+                    hashlib.sha256).hexdigest()[:32]
+
+
 def confirm_token(secret, member_id, email):
-    return URLSafeTimedSerializer(secret, salt="confirm-email").dumps([member_id, email])
+    return URLSafeTimedSerializer(secret, salt="confirm-email").dumps([member_id, address_key(secret, email)])
 
 
 def read_confirm_token(secret, token, max_age=CONFIRM_MAX_AGE):
-    """(member_id, email) from a confirmation token; TokenError when expired or tampered."""
-    member_id, email = _read(URLSafeTimedSerializer(secret, salt="confirm-email"), token, max_age)
-    return int(member_id), str(email)
+    """(member_id, address key) from a confirmation token; TokenError when expired or tampered."""
+    member_id, key = _read(URLSafeTimedSerializer(secret, salt="confirm-email"), token, max_age)
+    return int(member_id), str(key)
+
+
+def confirms(secret, key, email):
+    """True when the token's address key is that of `email` (the member's address now)."""
+    return bool(email) and hmac.compare_digest(str(key), address_key(secret, email))
 
 
 def member_token(secret, member_id, slug):

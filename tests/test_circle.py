@@ -129,6 +129,18 @@ def test_confirmation_for_a_changed_address_is_refused(app, client, db):
     assert client.get(f"/deelnemen/{AZC}/bevestigen/{token}").status_code == 400
 
 
+def test_the_confirmation_link_does_not_carry_the_address(app, client, db):
+    """A signed token is readable base64; links end up in logs and browser histories."""
+    import base64
+
+    member_id = store.add_member(db, AZC, name="Bo", relation="business", email="bo@example.org")
+    token = tokens.confirm_token(app.config["SECRET_KEY"], member_id, "bo@example.org")
+    payload = token.split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert decoded.startswith(b"[") and b"bo@example.org" not in decoded and b"example" not in decoded
+    assert client.get(f"/deelnemen/{AZC}/bevestigen/{token}").status_code == 200
+
+
 # Questions and answers -----------------------------------------------------------
 
 

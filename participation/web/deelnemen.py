@@ -146,12 +146,14 @@ def token_problem(error):
 def confirm(slug, token):
     issue = find_issue(slug, CONTRIBUTION_PHASES)
     try:
-        member_id, email = tokens.read_confirm_token(secret(), token)
+        member_id, key = tokens.read_confirm_token(secret(), token)
     except tokens.TokenError as error:
         return error_response(400, token_problem(error))
     db = get_db()
     member = store.member(db, member_id)
-    if member is None or member["issue"] != issue.slug or not store.confirm_email(db, member_id, email):
+    email = member and member["email"]
+    if (member is None or member["issue"] != issue.slug or not tokens.confirms(secret(), key, email)
+            or not store.confirm_email(db, member_id, email)):
         return error_response(400, token_problem(tokens.TokenError(expired=False)))
     link = notify.personal_link(settings(), issue, member_id, secret())
     if member["email_confirmed_at"] is None:  # the first visit only: a link opened again sends no more mail
