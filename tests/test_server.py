@@ -87,3 +87,50 @@ def test_many_residents_at_once_lose_nothing(server):
     finally:
         db.close()
     assert wait_for(page_shows(f"{server.url}/kwesties/{AZC}/", "Ideeën (16)"), timeout=15)
+
+
+def test_kill_9_under_load_loses_no_acknowledged_idea(server):
+    """The process dies mid-burst (kill -9, no cleanup): every idea answered with 303 was
+    committed before the answer, so after a restart each one is stored and shown."""
+    import os
+    import signal
+    import threading
+
+    from participation import db as database
+
+    url = f"{server.url}/deelnemen/{AZC}/idee"
+    forms = [form_token_from(requests.get(url, timeout=5).text) for _ in range(18)]
+    time.sleep(1.1)
+    acknowledged, lock = [], threading.Lock()
+
+    def send(numbers):
+        for n in numbers:
+            try:
+                response = requests.post(url, data={"title": f"Voor de crash {n}", "form_started": forms[n]},
+                                         allow_redirects=False, timeout=10)
+            except requests.RequestException:
+                return  # the server is gone: this one was never acknowledged
+            if response.status_code == 303:
+                with lock:
+                    acknowledged.append(n)
+
+    threads = [threading.Thread(target=send, args=(range(k, 18, 6),)) for k in range(6)]
+    for thread in threads:
+        thread.start()
+    assert wait_for(lambda: len(acknowledged) >= 3, timeout=20)
+    os.kill(server.process.pid, signal.SIGKILL)
+    for thread in threads:
+        thread.join(timeout=30)
+    server.process.wait()
+    server.stop()
+
+    server.start()
+    db = database.connect(server.env["SAMENPLAN_DATABASE"])
+    try:
+        stored = {row[0] for row in db.execute("select title from ideas where issue = ?", [AZC])}
+    finally:
+        db.close()
+    assert {f"Voor de crash {n}" for n in acknowledged} <= stored
+    ideas = f"{server.url}/kwesties/{AZC}/ideeen/"
+    for n in acknowledged:
+        assert wait_for(page_shows(ideas, f"Voor de crash {n}"), timeout=15), f"idea {n} is not on the page"
