@@ -9,11 +9,13 @@ import logging
 import os
 import secrets
 import signal
+import sqlite3
 import sys
 
 import click
 
 from . import plan_commands
+from .db import Busy
 from .settings import load_settings
 
 
@@ -217,21 +219,147 @@ def export(folder="export", settings_file=None):
 
 
 def erase(member, settings_file=None):
-    """AVG: remove a member's name and e-mail address; their contributions stay, anonymised."""
+    """AVG: remove a member's name and e-mail address; their contributions stay, anonymised.
+
+    The name also goes from contributions signed with it in the same kwestie without
+    a member (store.erase_details), mail to the address from the outbox, and the old
+    pages from the database file and its write-ahead log (secure_delete, VACUUM, a
+    TRUNCATE checkpoint). The kwestie is queued for a rebuild."""
     from . import audit, store
     from . import db as database
 
+    settings = load_settings(settings_file)
     member_id = int(str(member).upper().removeprefix("L"))
-    db = database.connect(load_settings(settings_file)["SAMENPLAN_DATABASE"])
+    db = database.connect(settings["SAMENPLAN_DATABASE"])
     try:
         with database.write(db):
-            slug = store.erase_member(db, member_id)
-            if slug is None:
+            erased = store.erase_details(db, member_id)
+            if erased is None:
                 raise ValueError(f"Lid {member_id} bestaat niet")
-            audit.record(db, None, "erase", slug, f"lid {member_id}")
+            audit.record(db, None, "erase", erased["issue"], f"lid {member_id}")
+        # secure_delete (db.connect) zeroed the cells the update freed; VACUUM rewrites every
+        # page, so no copy left behind in a page's free space by an earlier page split survives;
+        # the TRUNCATE checkpoint writes it all to the file and empties the write-ahead log.
+        try:
+            db.execute("VACUUM")
+            busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.OperationalError:  # another process kept writing past the busy timeout
+            busy = True
+        in_log = _audit_entries_naming(db, erased)
     finally:
         db.close()
-    print(f"Gegevens van lid {member_id} verwijderd; de bijdragen blijven, zonder naam.")
+    mails = _erase_outbox(settings, erased["email"])
+    name = "naam en e-mailadres" if erased["email"] else "naam (geen e-mailadres bekend)"
+    print(f"Lid {member_id}: {name} weg. Zonder naam nu: als lid {_counted(erased['by_member'])}; "
+          f"met de naam ‘{erased['name']}’ ondertekend zonder lid te zijn (zelfde kwestie): "
+          f"{_counted(erased['by_name'])}. {mails} {'mail' if mails == 1 else 'mails'} uit de outbox verwijderd. "
+          f"Kwestie {erased['issue']} wordt opnieuw gebouwd.")
+    if busy:
+        print("Let op: een ander proces las of schreef nog, dus oude pagina's kunnen nog in de database of het "
+              "write-ahead log (samenplan.db-wal) staan; stop de server en de worker en draai erase nog eens.",
+              file=sys.stderr)
+    if in_log:
+        print(f"Let op: het logboek (alleen toevoegen, niet te wissen) noemt de naam of het adres in "
+              f"regel(s) {', '.join(map(str, in_log))}.", file=sys.stderr)
+
+
+# Dutch singular and plural of each kind of contribution, in store.KINDS order.
+CONTRIBUTION_NOUNS = {"ideas": ("idee", "ideeën"), "questions": ("vraag", "vragen"),
+                      "objections": ("bezwaar", "bezwaren")}
+
+
+def _counted(counts):
+    """{"ideas": 1, "questions": 2} -> '1 idee en 2 vragen'; nothing -> 'geen bijdragen'."""
+    parts = [f"{n} {CONTRIBUTION_NOUNS[table][n != 1]}" for table, n in counts.items() if n]
+    if not parts:
+        return "geen bijdragen"
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} en {parts[-1]}"
+
+
+def _audit_entries_naming(db, erased):
+    """Ids of audit_log entries that name the erased person or address (there should be none)."""
+    import re
+
+    words = [w for w in (erased["name"], erased["email"]) if w and w.strip()]
+    if not words:
+        return []
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(w.strip())}(?!\w)" for w in words), re.IGNORECASE)
+    return [row[0] for row in db.execute("select id, username, detail from audit_log")
+            if any(pattern.search(text or "") for text in row[1:])]
+
+
+def _erase_outbox(settings, address):
+    """Delete the outbox's .eml files addressed To address; returns how many."""
+    from email.parser import BytesHeaderParser
+    from email.utils import getaddresses
+    from pathlib import Path
+
+    folder = Path(settings["SAMENPLAN_OUTBOX"])
+    if not address or not folder.is_dir():
+        return 0
+    deleted = 0
+    for path in sorted(folder.glob("*.eml")):
+        with path.open("rb") as f:
+            to = BytesHeaderParser().parse(f).get_all("To", [])
+        if any(addr.strip().casefold() == address.strip().casefold() for _, addr in getaddresses(to)):
+            path.unlink()
+            deleted += 1
+    return deleted
+
+
+def backup(dest, settings_file=None):
+    """Copy the live database (SQLite's backup API) and content/ into dest, with a manifest; exit code."""
+    from . import backup as backups
+
+    try:
+        manifest = backups.backup(load_settings(settings_file), dest)
+    except backups.BackupError as error:
+        print(f"samenplan: {error}", file=sys.stderr)
+        return 1
+    files = len(manifest["files"]) - 1
+    print(f"Backup gemaakt in {dest}: {backups.DATABASE} en {files} bestanden uit content/, "
+          f"met {backups.MANIFEST} (tijd {manifest['made_at']}, sha256 van elk bestand).")
+    return 0
+
+
+def _content_folder(settings_file=None):
+    """Where content/ belongs ($SAMENPLAN_CONTENT, else PATH in the settings file), without
+    reading the settings through Pelican, which refuses a content folder that is not there."""
+    from pathlib import Path
+
+    from pelican.settings import get_settings_from_file
+
+    from .settings import find_settings_file
+
+    if os.environ.get("SAMENPLAN_CONTENT"):
+        return Path(os.path.abspath(os.environ["SAMENPLAN_CONTENT"]))
+    path = find_settings_file(settings_file)
+    return path.parent / get_settings_from_file(str(path)).get("PATH", "content")
+
+
+def restore(src, force=False, settings_file=None):
+    """Check the backup in src, then put its database and content/ back; exit code (1: refused, and why)."""
+    from . import backup as backups
+
+    content = _content_folder(settings_file)
+    made = [folder for folder in (content, *content.parents) if not folder.exists()]
+    content.mkdir(parents=True, exist_ok=True)  # Pelican's settings need it; restore() replaces it
+    try:
+        settings = load_settings(settings_file)
+        manifest, kept = backups.restore(settings, src, force=force)
+    except backups.BackupError as error:
+        print(f"samenplan: niet hersteld: {error}", file=sys.stderr)
+        return 1
+    finally:
+        for folder in made:  # refused: take away the folders made for it, deepest first
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    print(f"Hersteld uit {src} (backup van {manifest['made_at']}): de database in {settings['SAMENPLAN_DATABASE']}, "
+          f"content/ in {settings['PATH']}.")
+    if kept:
+        print(f"De content/ die er stond is bewaard in {kept}.")
+    print("Controleer met: samenplan plan verify; bouw de site met: samenplan build.")
+    return 0
 
 
 # The command line ---------------------------------------------------------------
@@ -323,6 +451,21 @@ def erase_command(settings_file, member):
     erase(member, settings_file)
 
 
+@samenplan.command("backup", help="maak een backup van de database en content/ in een map")
+@click.argument("dest")
+@click.pass_obj
+def backup_command(settings_file, dest):
+    return backup(dest, settings_file)
+
+
+@samenplan.command("restore", help="zet een gecontroleerde backup terug (database en content/)")
+@click.argument("src")
+@click.option("--force", is_flag=True, help="ook als de database al bestaat (vervangt haar)")
+@click.pass_obj
+def restore_command(settings_file, src, force):
+    return restore(src, force, settings_file)
+
+
 samenplan.add_command(plan_commands.plan_group)
 
 
@@ -340,6 +483,10 @@ def main(argv=None):
         return error.exit_code
     except click.Abort:  # Ctrl+C or end of input, e.g. at the password prompt
         click.echo("Aborted!", err=True)
+        return 1
+    except Busy:  # another process kept the database's write lock (backup, erase, user, …)
+        print("samenplan: de database is bezet door een ander proces. Er is niets veranderd; "
+              "probeer het zo nog eens.", file=sys.stderr)
         return 1
     except (FileNotFoundError, FileExistsError, ValueError) as error:
         print(f"samenplan: {error}", file=sys.stderr)

@@ -260,6 +260,7 @@ def connect(path, busy_timeout=BUSY_TIMEOUT_SECONDS):
     )
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA secure_delete = ON")  # what is erased or deleted is overwritten with zeros, not left behind
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     if db.journal_mode != "wal":
         db.enable_wal()

@@ -316,17 +316,44 @@ def forget_email(db, member_id):
 def erase_member(db, member_id):
     """Remove a person's data: name, e-mail, free-text relation; their contributions
     stay, anonymised, so the record of what the circle said and decided holds.
-    Returns the kwestie slug, or None when there is no such member."""
+    Returns the kwestie slug, or None when there is no such member (erase_details
+    says what was changed)."""
+    erased = erase_details(db, member_id)
+    return erased["issue"] if erased else None
+
+
+def _same_name(a, b):
+    return (a or "").strip().casefold() == (b or "").strip().casefold()
+
+
+def erase_details(db, member_id):
+    """erase_member, and what it did: {"issue", "name", "email" (as they were),
+    "by_member": {table: n}, "by_name": {table: n}}, or None for an unknown member.
+
+    The name goes from every contribution that is the person's: those made as this
+    member (member_id), and those in the same kwestie without a member that were
+    signed with the same name (case and spaces at either end ignored), as residents
+    who post through the forms without joining do."""
     with database.write(db):
-        row = db.execute("select issue from members where id = ?", [member_id]).fetchone()
+        row = db.execute("select issue, name, email from members where id = ?", [member_id]).fetchone()
         if row is None:
             return None
+        slug, name, email = row
+        erased = {"issue": slug, "name": name, "email": email, "by_member": {}, "by_name": {}}
         db.execute("update members set name = ?, email = null, email_confirmed_at = null, relation_other = null "
                    "where id = ?", [ERASED_NAME, member_id])
         for table in KINDS:
-            db.execute(f"update {table} set author_name = null where member_id = ?", [member_id])
-        _mark_changed(db, row[0])
-    return row[0]
+            erased["by_member"][table] = db.execute(
+                f"update {table} set author_name = null where member_id = ? and coalesce(author_name, '') != ''",
+                [member_id]).rowcount
+            signed = [id_ for id_, author in db.execute(
+                f"select id, author_name from {table} where issue = ? and member_id is null "
+                "and author_name is not null", [slug]).fetchall() if name != ERASED_NAME and _same_name(author, name)]
+            for id_ in signed:
+                db.execute(f"update {table} set author_name = null where id = ?", [id_])
+            erased["by_name"][table] = len(signed)
+        _mark_changed(db, slug)
+    return erased
 
 
 # Moderation -----------------------------------------------------------------

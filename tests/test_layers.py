@@ -29,7 +29,7 @@ LAYERS = {
     "templating": "templating",
     # The domain: what samenplan knows and decides. demo.py is the demo's seed data,
     # made through the domain alone.
-    "domain": """accounts audit beheer_forms consent council demo feeds forms
+    "domain": """accounts audit backup beheer_forms consent council demo feeds forms
                  issues moderation opendata phases plan store throttle""",
     # Leaves: import nothing of ours but labels, so anything may import them.
     "leaf": "__init__ db dutch keys labels mail poster settings tokens",
