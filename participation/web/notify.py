@@ -37,22 +37,30 @@ def confirmation(settings, issue, member_id, name, email, *, secret):
     return True
 
 
+def mail_each(settings, members, subject, body_of, what):
+    """Mail each member the body body_of(member) makes; returns the number sent. A failing mail
+    server is logged (`what` says which mail), never raised: what was stored stays stored."""
+    sent = 0
+    for member in members:
+        try:
+            mail.send(settings, member["email"], subject, body_of(member))
+            sent += 1
+        except OSError:
+            log.exception("Mail %s niet verstuurd (lid %s)", what, member["id"])
+    return sent
+
+
 def round_opened(db, settings, issue, round_, *, secret):
     """Mail every confirmed member that a consent round is open, with their personal link.
 
     Must run inside a Flask app context (the mail text is a theme template).
     Returns the number of messages sent; a failing mail server is logged, not raised.
     """
-    sent = 0
-    for member in confirmed_members(db, issue.slug):
-        link = personal_link(settings, issue, member["id"], secret)
-        body = render_template("mail/ronde.txt", issue=issue, name=member["name"], link=link, round=round_)
-        try:
-            mail.send(settings, member["email"], f"Kun je leven met het concept-plan voor ‘{issue.title}’?", body)
-            sent += 1
-        except OSError:
-            log.exception("Mail over de ronde niet verstuurd (lid %s)", member["id"])
-    return sent
+    return mail_each(settings, confirmed_members(db, issue.slug),
+                     f"Kun je leven met het concept-plan voor ‘{issue.title}’?",
+                     lambda member: render_template("mail/ronde.txt", issue=issue, name=member["name"], round=round_,
+                                                    link=personal_link(settings, issue, member["id"], secret)),
+                     "over de ronde")
 
 
 def answers_voided(db, settings, issue, number, member_ids, *, secret):
@@ -63,23 +71,19 @@ def answers_voided(db, settings, issue, number, member_ids, *, secret):
     answered = {row["member_id"]: row["revision"] for row in db.query(
         "select member_id, revision from round_answers where round_id = (select max(id) from consent_rounds "
         "where issue = ?) and agreement_number = ?", [issue.slug, number])}
-    sent = 0
-    for member in confirmed_members(db, issue.slug):
-        if member["id"] not in member_ids:
-            continue
+
+    def body_of(member):
         old = store.revision(db, issue.slug, number, answered.get(member["id"], agreement["revision"] - 1))
         objection = next((o["id"] for o in store.objections(db, issue.slug, member_id=member["id"])
                           if o["agreement"] == agreement["code"] and o["status"] == "open"
                           and o["kind"] == "objection"), None)
-        link = personal_link(settings, issue, member["id"], secret)
-        body = render_template("mail/afspraak-aangepast.txt", issue=issue, name=member["name"], link=link,
+        return render_template("mail/afspraak-aangepast.txt", issue=issue, name=member["name"],
+                               link=personal_link(settings, issue, member["id"], secret),
                                code=agreement["code"], old=old, new=new, objection=objection)
-        try:
-            mail.send(settings, member["email"], f"Afspraak {agreement['code']} is aangepast: kun je ermee leven?", body)
-            sent += 1
-        except OSError:
-            log.exception("Mail over een aangepaste afspraak niet verstuurd (lid %s)", member["id"])
-    return sent
+
+    return mail_each(settings, [m for m in confirmed_members(db, issue.slug) if m["id"] in member_ids],
+                     f"Afspraak {agreement['code']} is aangepast: kun je ermee leven?", body_of,
+                     "over een aangepaste afspraak")
 
 
 SUBJECTS = {"adoption": "Het plan voor ‘{}’ is aangenomen",
@@ -93,13 +97,7 @@ def new_version(db, settings, issue, version, changes, *, plan_url):
     kind = version.data["kind"]
     if kind not in SUBJECTS:
         return 0
-    sent = 0
-    for member in confirmed_members(db, issue.slug):
-        body = render_template("mail/nieuwe-versie.txt", issue=issue, name=member["name"], version=version,
-                               changes=changes, link=plan_url)
-        try:
-            mail.send(settings, member["email"], SUBJECTS[kind].format(issue.title), body)
-            sent += 1
-        except OSError:
-            log.exception("Mail over versie %s niet verstuurd (lid %s)", version.number, member["id"])
-    return sent
+    return mail_each(settings, confirmed_members(db, issue.slug), SUBJECTS[kind].format(issue.title),
+                     lambda member: render_template("mail/nieuwe-versie.txt", issue=issue, name=member["name"],
+                                                    version=version, changes=changes, link=plan_url),
+                     f"over versie {version.number}")
