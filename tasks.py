@@ -6,6 +6,7 @@
     invoke new <slug>           a new kwestie
     invoke test                 the whole test suite (what ./dev test and CI run)
     invoke bench                the benchmarks in bench/
+    invoke mutation             mutation testing of the consent method (slow; see bench/README.md)
 """
 
 import shutil
@@ -56,3 +57,16 @@ def bench(c):
         c.run(f"{sys.executable} bench/submit.py", pty=False)
     else:
         print("bench/submit.py needs gunicorn: pip install -e '.[production]'")
+
+
+@task(help={"report_only": "geen nieuwe run: alleen de scores van de laatste run",
+            "survivors": "toon de diff van elke overlevende mutant",
+            "excluded": "toon de mutanten die niet meetellen (tekst van een melding, gelijkwaardig) en waarom",
+            "max_children": "aantal parallelle processen (standaard: een per core)"})
+def mutation(c, report_only=False, survivors=False, excluded=False, max_children=None):
+    """Mutation testing of consent.py, phases.py, plan.py and store's erase and moderation: the score per module."""
+    flags = [flag for flag, on in (("--report-only", report_only), ("--survivors", survivors),
+                                   ("--excluded", excluded)) if on]
+    if max_children:
+        flags.append(f"--max-children {int(max_children)}")
+    c.run(f"{sys.executable} bench/mutation.py {' '.join(flags)}", pty=False)

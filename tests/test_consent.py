@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 
 from participation import consent, plan, store
 from participation import db as database
@@ -46,6 +46,15 @@ agreement_ids = st.integers(min_value=1, max_value=5).map(lambda n: f"A{n}")
     max_cost=st.one_of(st.none(), st.integers(min_value=0, max_value=100_000)),
     max_agreements=st.one_of(st.none(), st.integers(min_value=0, max_value=5)),
 )
+# The kaders at their boundaries: exactly at the limit adopts, one euro or one agreement over does not.
+@example(costs={"A1": 600, "A2": 400}, objections=[], budget=1000, max_cost=None, max_agreements=None)
+@example(costs={"A1": 600, "A2": 400}, objections=[], budget=999, max_cost=None, max_agreements=None)
+@example(costs={"A1": 600, "A2": 400}, objections=[], budget=None, max_cost=600, max_agreements=None)
+@example(costs={"A1": 600, "A2": 400}, objections=[], budget=None, max_cost=599, max_agreements=None)
+@example(costs={"A1": 600, "A2": 400}, objections=[], budget=None, max_cost=None, max_agreements=2)
+@example(costs={"A1": 600, "A2": 400}, objections=[], budget=None, max_cost=None, max_agreements=1)
+@example(costs={"A1": 600, "A2": 400}, objections=[], budget=1000, max_cost=600, max_agreements=2)
+@example(costs={"A1": 0, "A2": 0}, objections=[], budget=0, max_cost=0, max_agreements=2)  # no cost fits a budget of 0
 def test_blockers_is_exactly_the_consent_rule(costs, objections, budget, max_cost, max_agreements):
     agreements = [{"id": i, "cost": c} for i, c in sorted(costs.items())]
     rows = [{"id": f"B{n}", "agreement": a, "kind": k, "status": s} for n, (a, k, s) in enumerate(objections, 1)]
