@@ -126,6 +126,11 @@ EQUIVALENT[("participation.plan.x_dump", "sort_keys=False", "sort_keys=None")] =
     "PyYAML only asks whether sort_keys is true: None and False are the same")
 EQUIVALENT[("participation.plan.x_verify", "previous = None", 'previous = ""')] = (
     "previous is only asked whether it is set (`if previous`): '' and None are both not set")
+EQUIVALENT[("participation.store.x__same_name", '(a or "")', '(a or "XXXX")')] = (
+    "an empty signature then matches only a member called 'xxxx', and goes from '' to None: "
+    "both are no name, on every page and in every export")
+EQUIVALENT[("participation.store.x__same_name", '(b or "")', '(b or "XXXX")')] = (
+    "b is the member's name, which joining requires (forms.py): never empty, so the default is never used")
 SQL_CALLS = {"execute", "query"}
 
 

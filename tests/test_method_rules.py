@@ -1296,6 +1296,21 @@ def test_erase_leaves_the_contributions_with_no_name(settings, db):
     assert store.erase_member(db, 999) is None and db["site_changes"].count == before + 1
 
 
+def test_erase_says_what_it_took_away(db):
+    """`samenplan erase` tells the coordinator what went: the name and address as they were,
+    and how many contributions lost the name, as the member's and as signed with the name."""
+    ans = store.add_member(db, SLUG, name="Ans", relation="resident", email="ans@example.nl")
+    store.add_idea(db, SLUG, title="Als lid", author_name="Ans", member_id=ans)
+    store.add_idea(db, SLUG, title="Zonder lid", author_name="ans")
+    store.add_question(db, SLUG, text="Zonder lid?", author_name="Ans ")
+    store.add_question(db, SLUG, text="Ook zonder lid?", author_name="ANS")
+    erased = store.erase_details(db, ans)
+    assert erased == {"issue": SLUG, "name": "Ans", "email": "ans@example.nl",
+                      "by_member": {"ideas": 1, "questions": 0, "objections": 0},
+                      "by_name": {"ideas": 1, "questions": 2, "objections": 0}}
+    assert store.erase_details(db, 999) is None
+
+
 def test_forget_email_keeps_the_proof_of_confirmation(db):
     ans = store.add_member(db, SLUG, name="Ans", relation="resident", email="ans@example.nl")
     bert = store.add_member(db, SLUG, name="Bert", relation="resident", email="bert@example.nl")
