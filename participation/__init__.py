@@ -5,8 +5,8 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
 (tests/test_layers.py checks it).
 
   Top: what serves, builds and runs
-    web/            the Flask app: blueprints deelnemen.py (/deelnemen/), beheer.py and
-                    beheer_plan.py (/beheer/), static_site.py (output/, in the demo);
+    web/            the Flask app: blueprints deelnemen.py (/deelnemen/), beheer.py,
+                    beheer_plan.py and beheer_tekst.py (/beheer/), static_site.py (output/, in the demo);
                     kwestie.py what they share, so none imports another; notify.py
                     what is mailed to members; auth.py, csrf.py, db.py, errors.py,
                     headers.py, negotiate.py
@@ -19,6 +19,8 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
 
   Domain
     issues.py       kwesties: read content/kwesties/<slug>/kwestie.md
+    issue_file.py   write kwestie.md from the /beheer/ form, as people write it by hand
+    kwestie_page.py what a kwestie's page shows, for the site and for the preview
     phases.py       the phase guard, and rewriting a kwestie's Phase line
     store.py        contributions: store them, read the public rows back
     forms.py        what residents send, validated;  beheer_forms.py  the /beheer/ forms

@@ -365,3 +365,113 @@ def validate_municipality_response(form, today=None):
                 "vergadering, of kies de dag waarop de raad vergaderde"))
     _text(values, errors, "council_decision", "Besluit van de raad", COUNCIL_DECISION_MAX)
     return values, errors
+
+
+# The kwestie's text (/beheer/nieuw, /beheer/<slug>/tekst) ---------------------------
+
+TITLE_MAX = 120
+QUESTION_TEXT_MAX = 1000
+SUMMARY_MAX = 300
+LINE_MAX = 200
+CONSTRAINT_MAX = 500
+BODY_MAX = 20_000  # the whole request may be 64 KB (web/__init__.py)
+SLUG_MAX = 60
+# Languages offered for the question, by their code; the form lists them by Dutch name.
+QUESTION_LANGUAGES = ("en", "ar", "uk", "tr", "pl", "de", "fr", "es", "pt", "ro", "bg", "ru", "so", "ti",
+                      "fa", "ps", "ku", "zh", "fy", "pap")
+TRANSLATION_ROWS_MAX = 20
+ISSUE_TEXTS = {  # name: (label, maximum, message when empty or None)
+    "title": ("Titel", TITLE_MAX, "geef de kwestie een titel"),
+    "question": ("Open vraag", QUESTION_TEXT_MAX, "schrijf de open vraag aan de buurt op"),
+    "summary": ("Samenvatting", SUMMARY_MAX, None),
+    "place": ("Plaats", LINE_MAX, None),
+    "municipality": ("Gemeente", LINE_MAX, None),
+    "coordinator": ("Coördinator", LINE_MAX, None),
+}
+ISSUE_NUMBERS = {  # name: (label, parse, example)
+    "min_circle": ("Kleinste kring", parse_number, "3"),
+    "budget": ("Budget", forms.parse_euros, "250.000"),
+    "max_cost_per_agreement": ("Hoogste bedrag per afspraak", forms.parse_euros, "25.000"),
+    "max_agreements": ("Hoogste aantal afspraken", parse_number, "10"),
+}
+
+
+def validate_issue(form, *, languages=QUESTION_LANGUAGES):
+    """The kwestie's text as issue_file.py writes it; (values, errors).
+
+    values holds what issue_file.render needs (dates as dates, numbers as ints,
+    constraints as a tuple, translations as {lang: text}), plus `slug` ("" when
+    the form left it empty: the caller proposes one from the title) and
+    `translation_rows` [(lang, text)] to show the form again as it was typed.
+    """
+    values, errors = {}, {}
+    for name, (label, maximum, missing) in ISSUE_TEXTS.items():
+        values[name] = clean(form.get(name))
+        _text(values, errors, name, label, maximum, missing)
+    values["slug"] = clean(form.get("slug")).lower()
+    if values["slug"] and (len(values["slug"]) > SLUG_MAX or not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                                                                           values["slug"])):
+        errors["slug"] = (f"Naam in het adres: alleen kleine letters, cijfers en streepjes, zoals "
+                          f"cafe-de-zwaan (hoogstens {SLUG_MAX} tekens)")
+    for name, label in (("opened", "Open sinds"), ("ideas_until", "Ideeën tot en met")):
+        values[name] = clean(form.get(name))
+        _date(values, errors, name, label)
+        values[name] = values[name] or None
+    if values["opened"] and values["ideas_until"] and not errors.keys() & {"opened", "ideas_until"} \
+            and values["ideas_until"] < values["opened"]:
+        errors["ideas_until"] = "Ideeën tot en met: deze dag ligt voor de dag dat de kwestie opent"
+    for name, (label, parse, example) in ISSUE_NUMBERS.items():
+        values[name] = clean(form.get(name))
+        if values[name]:
+            number = parse(values[name])
+            if number is None or number > forms.COST_MAX or (name in ("min_circle", "max_agreements")
+                                                             and number < 1):
+                errors[name] = f"{label}: vul een heel getal in, bijvoorbeeld {example}"
+            else:
+                values[name] = number
+        values[name] = values[name] or (3 if name == "min_circle" else None)
+    constraints = tuple(line.strip() for line in clean(form.get("constraints"), multiline=True).split("\n")
+                        if line.strip())
+    values["constraints"] = constraints
+    if any(len(line) > CONSTRAINT_MAX for line in constraints):
+        errors["constraints"] = f"Kaders: maximaal {CONSTRAINT_MAX} tekens per kader"
+    values["body"] = clean(form.get("body"), multiline=True)
+    if len(values["body"]) > BODY_MAX:
+        errors["body"] = f"Tekst: maximaal {BODY_MAX} tekens (nu {len(values['body'])})"
+    values["translations"], values["translation_rows"] = {}, []
+    for i in range(1, TRANSLATION_ROWS_MAX + 1):
+        lang, text = clean(form.get(f"lang_{i}")), clean(form.get(f"text_{i}"))
+        values["translation_rows"].append((lang, text))
+        if not lang and not text:
+            continue
+        if lang not in languages:
+            errors[f"lang_{i}"] = "Vraag in een andere taal: kies de taal van deze vertaling"
+        elif lang in values["translations"]:
+            errors[f"lang_{i}"] = "Vraag in een andere taal: deze taal staat er al. Kies een andere taal"
+        elif not text:
+            errors[f"text_{i}"] = "Vraag in een andere taal: schrijf de vraag in deze taal, of kies geen taal"
+        elif len(text) > QUESTION_TEXT_MAX:
+            errors[f"text_{i}"] = f"Vraag in een andere taal: maximaal {QUESTION_TEXT_MAX} tekens (nu {len(text)})"
+        else:
+            values["translations"][lang] = text
+    while values["translation_rows"] and values["translation_rows"][-1] == ("", ""):
+        values["translation_rows"].pop()
+    return values, errors
+
+
+def issue_form_fields(values):
+    """What the form's fields hold for these values (the opposite of validate_issue)."""
+    shown = {name: "" if values.get(name) is None else str(values[name])
+             for name in [*ISSUE_TEXTS, *ISSUE_NUMBERS, "slug"]}
+    for name in ("opened", "ideas_until"):
+        day = values.get(name)
+        shown[name] = day.isoformat() if isinstance(day, datetime.date) else (day or "")
+    shown["constraints"] = "\n".join(values.get("constraints") or ())
+    shown["body"] = values.get("body") or ""
+    rows = values.get("translation_rows")
+    if rows is None:
+        rows = list(values.get("translations", {}).items())
+    for i, (lang, text) in enumerate(rows, start=1):
+        shown[f"lang_{i}"], shown[f"text_{i}"] = lang, text
+    shown["translation_count"] = len(rows)
+    return shown

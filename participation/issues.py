@@ -11,16 +11,28 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
+from .dutch import euro
 from .labels import PHASES
 
 PUBLIC_PHASES = ("open", "proposing", "adopted", "closed")
 CONTRIBUTION_PHASES = ("open", "proposing", "adopted")  # join, ideas, questions
 OBJECTION_PHASES = ("proposing", "adopted")  # there is a concept plan to object to
 ISSUE_FILE = "kwestie.md"
+CHANGES_FILE = "changes.yaml"  # dated changes of what the circle relies on (issue_file.py)
+# What the circle relies on once the kwestie is open; the question's translations too.
+RELIED_ON = ("question", "constraints", "budget", "max_cost_per_agreement", "max_agreements")
+CHANGED_FIELDS = {
+    "question": "de open vraag",
+    "constraints": "de kaders",
+    "budget": "het budget",
+    "max_cost_per_agreement": "het hoogste bedrag per afspraak",
+    "max_agreements": "het hoogste aantal afspraken",
+}
 
 
 class IssueFileError(ValueError):
@@ -45,6 +57,7 @@ class Issue:
     max_cost_per_agreement: int | None = None  # numeric kaders, checked at adoption
     max_agreements: int | None = None
     translations: tuple = ()  # the question in other languages: (Translation, ...)
+    changes: tuple = ()  # what the circle relies on, changed after opening: (Change, ...), oldest first
     body: str = field(default="", repr=False)  # HTML rendered from Markdown
     source_path: str = field(default="", repr=False)
 
@@ -89,6 +102,50 @@ class Translation:
     def own_name(self):
         """The language's name in itself, so a reader recognises it: العربية."""
         return language_name(self.lang, self.lang)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A dated change of the question, a translation or a kader (changes.yaml)."""
+    date: datetime.date
+    field: str  # a RELIED_ON key, or question_<lang>
+    old: object  # text, a number, a list of kaders, or None (there was none)
+    new: object
+
+    @property
+    def label(self):
+        """What changed, in Dutch: 'de open vraag', 'de vraag in het Engels'."""
+        match = TRANSLATED_QUESTION.match(self.field)
+        if match:
+            return f"de vraag in het {language_name(match.group(1), 'nl')}"
+        return CHANGED_FIELDS.get(self.field, self.field)
+
+    def text(self, which):
+        """The old or new value as plain text: kaders one per line, amounts in euros."""
+        value = getattr(self, which)
+        if value is None:
+            return ""
+        if isinstance(value, tuple):
+            return "\n".join(f"- {line}" for line in value)
+        if self.field in ("budget", "max_cost_per_agreement") and isinstance(value, int):
+            return euro(value)
+        return str(value)
+
+
+def _changes(folder):
+    path = Path(folder) / CHANGES_FILE
+    if not path.exists():
+        return ()
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        return tuple(Change(datetime.date.fromisoformat(str(e["date"])), str(e["field"]), _frozen(e.get("old")),
+                            _frozen(e.get("new"))) for e in entries)
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+        raise IssueFileError(f"{path}: klopt niet ({error})")
+
+
+def _frozen(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
 def language_name(code, in_language):
@@ -178,6 +235,7 @@ def read_issue(path, settings):
         max_cost_per_agreement=_int(metadata, "max_cost_per_agreement", path),
         max_agreements=_int(metadata, "max_agreements", path),
         translations=_translations(metadata, path),
+        changes=_changes(path.parent),
         body=body,
         source_path=str(path),
     )

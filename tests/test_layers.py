@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "participation"
 LAYERS = {
     # Top: the Flask app, its blueprints and their helpers (notify.py renders mail with
     # Flask's templates, so it lives here too).
-    "web": """web web.auth web.beheer web.beheer_plan web.csrf web.db web.deelnemen web.errors
+    "web": """web web.auth web.beheer web.beheer_plan web.beheer_tekst web.csrf web.db web.deelnemen web.errors
               web.headers web.kwestie web.negotiate web.notify web.static_site""",
     # Top: the Pelican plugin, and what runs Pelican with it: build.py (a full build,
     # or the generator loaded for rebuilds) and rebuild.py (the worker, through build.py).
@@ -30,7 +30,7 @@ LAYERS = {
     # The domain: what samenplan knows and decides. demo.py is the demo's seed data,
     # made through the domain alone.
     "domain": """accounts audit backup beheer_forms consent council demo feeds forms
-                 issues moderation opendata phases plan store throttle""",
+                 issue_file issues kwestie_page moderation opendata phases plan store throttle""",
     # Leaves: import nothing of ours but labels, so anything may import them.
     "leaf": "__init__ db dutch keys labels mail poster settings tokens",
 }

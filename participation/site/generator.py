@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from .. import consent, council, feeds, plan
+from .. import council, feeds, kwestie_page
 from .. import db as database
 from ..issues import IssueFileError, issue_files, read_issue, sort_key
 from . import data, pages
@@ -150,21 +150,8 @@ class KwestieGenerator(Generator):
             entry for slug, entries in self._feed_entries.items() if slug in public for entry in entries])
 
     def plan_versions(self, db, issue):
-        """The verified plan versions, and the PlanError when they do not check out (else None).
-
-        A version file without a recorded head, or one that was altered, publishes
-        no version at all. Version files with no record of adoption in this database
-        (plan.UnrecordedPlan) are shown with their chain checked, with a notice
-        that their adoption could not be confirmed (see pages.py).
-        """
-        try:
-            return consent.plan_versions(self.settings, issue.slug, db), None
-        except plan.UnrecordedPlan as error:
-            log.warning("Plan van %s niet bevestigd: %s", issue.slug, error)
-            return error.versions, error
-        except plan.PlanError as error:
-            log.error("Plan van %s klopt niet: %s", issue.slug, error)
-            return [], error
+        """The verified plan versions, and the PlanError when they do not check out (else None)."""
+        return kwestie_page.plan_versions(self.settings, db, issue)
 
     def home_page_count(self):
         return max(1, math.ceil(len(self.issues) / self.settings["SAMENPLAN_KWESTIES_PER_PAGE"]))

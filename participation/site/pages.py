@@ -7,7 +7,7 @@ relative to the output folder.
 import math
 from pathlib import Path
 
-from .. import consent, council, plan, poster, store
+from .. import council, kwestie_page, plan, poster, store
 from ..settings import public_url
 
 
@@ -19,30 +19,10 @@ def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
     settings = site_writer.settings
     plan_error, plan_unconfirmed = plan_problem(plan_error)
     folder = Path("kwesties") / issue.slug
-    on_page = settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"]
-    circle = store.circle(db, issue.slug)
-    round_ = consent.current_round(db, issue.slug)
     join_url = f"{public_url(settings)}/kwesties/{issue.slug}/"
     return [
-        site_writer.render(
-            folder / "index.html",
-            "kwestie",
-            issue=issue,
-            circle=circle,
-            circle_size=sum(circle.values()),
-            idea_count=store.idea_count(db, issue.slug),
-            ideas=store.ideas(db, issue.slug, limit=on_page, newest_first=True),
-            question_count=store.question_count(db, issue.slug),
-            questions=store.questions(db, issue.slug, limit=on_page, newest_first=True),
-            agreements=[a for a in store.agreements(db, issue.slug) if a["status"] == "concept"],
-            current_plan=versions[-1] if versions else None,
-            plan_unconfirmed=plan_unconfirmed,
-            consent_round=round_,
-            round_figures=consent.round_figures(db, issue.slug, round_) if round_ else None,
-            round_over=bool(round_) and consent.round_over(round_),
-            objections=store.objections(db, issue.slug),
-            accepting=issue.accepts_contributions,
-        ),
+        site_writer.render(folder / "index.html", "kwestie",
+                           **kwestie_page.page_context(settings, db, issue, versions, plan_unconfirmed)),
         site_writer.render(folder / "poster" / "index.html", "poster", issue=issue, join_url=join_url,
                            qr=poster.qr_data_uri(join_url)),
         site_writer.render(folder / "papier" / "index.html", "papier", issue=issue, join_url=join_url),

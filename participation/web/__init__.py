@@ -19,7 +19,7 @@ from ..issues import IssueLookup
 from ..keys import secret_key
 from ..settings import load_settings, trusted_hosts
 from .. import templating
-from . import beheer, beheer_plan, csrf, db, deelnemen, errors, headers, static_site
+from . import beheer, beheer_plan, beheer_tekst, csrf, db, deelnemen, errors, headers, static_site
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -81,6 +81,7 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
     app.register_blueprint(deelnemen.bp)
     app.register_blueprint(beheer.bp)
     app.register_blueprint(beheer_plan.bp)
+    app.register_blueprint(beheer_tekst.bp)
     if serve_site:
         app.register_blueprint(static_site.make_blueprint(settings["OUTPUT_PATH"]))
     return app

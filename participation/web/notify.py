@@ -7,6 +7,7 @@ import logging
 from flask import render_template
 
 from .. import mail, store, tokens
+from ..issues import Change
 from ..settings import participation_url
 
 log = logging.getLogger(__name__)
@@ -101,3 +102,13 @@ def new_version(db, settings, issue, version, changes, *, plan_url):
                      lambda member: render_template("mail/nieuwe-versie.txt", issue=issue, name=member["name"],
                                                     version=version, changes=changes, link=plan_url),
                      f"over versie {version.number}")
+
+
+def issue_changed(db, settings, issue, changes, *, kwestie_url):
+    """Mail every confirmed member that the question or a kader changed: what it said before and
+    what it says now ([(field, old, new)] from issue_file.save_issue). Returns the number sent."""
+    shown = [Change(None, field, old, new) for field, old, new in changes]
+    return mail_each(settings, confirmed_members(db, issue.slug), f"De vraag of de kaders van ‘{issue.title}’ zijn veranderd",
+                     lambda member: render_template("mail/kwestie-veranderd.txt", issue=issue, name=member["name"],
+                                                    changes=shown, link=kwestie_url),
+                     "over een veranderde kwestie")

@@ -1,0 +1,58 @@
+"""What a kwestie's page shows, computed once for the site and for the preview in /beheer/.
+
+    versions, error = plan_versions(settings, db, issue)
+    context = page_context(settings, db, issue, versions, unconfirmed)
+
+The site's plugin renders kwestie.html with this context (site/pages.py); the
+coordinator's preview renders the same template with the same context
+(web/beheer_tekst.py), so a preview cannot differ from the published page.
+"""
+
+import logging
+
+from . import consent, plan, store
+
+log = logging.getLogger(__name__)
+
+
+def plan_versions(settings, db, issue):
+    """The verified plan versions, and the PlanError when they do not check out (else None).
+
+    A version file without a recorded head, or one that was altered, publishes
+    no version at all. Version files with no record of adoption in this database
+    (plan.UnrecordedPlan) are shown with their chain checked, with a notice
+    that their adoption could not be confirmed.
+    """
+    try:
+        return consent.plan_versions(settings, issue.slug, db), None
+    except plan.UnrecordedPlan as error:
+        log.warning("Plan van %s niet bevestigd: %s", issue.slug, error)
+        return error.versions, error
+    except plan.PlanError as error:
+        log.error("Plan van %s klopt niet: %s", issue.slug, error)
+        return [], error
+
+
+def page_context(settings, db, issue, versions, plan_unconfirmed=False):
+    """The variables of kwestie.html: the circle, the newest ideas and questions, the concept
+    plan and its round, the current plan version, objections."""
+    on_page = settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"]
+    circle = store.circle(db, issue.slug)
+    round_ = consent.current_round(db, issue.slug)
+    return dict(
+        issue=issue,
+        circle=circle,
+        circle_size=sum(circle.values()),
+        idea_count=store.idea_count(db, issue.slug),
+        ideas=store.ideas(db, issue.slug, limit=on_page, newest_first=True),
+        question_count=store.question_count(db, issue.slug),
+        questions=store.questions(db, issue.slug, limit=on_page, newest_first=True),
+        agreements=[a for a in store.agreements(db, issue.slug) if a["status"] == "concept"],
+        current_plan=versions[-1] if versions else None,
+        plan_unconfirmed=plan_unconfirmed,
+        consent_round=round_,
+        round_figures=consent.round_figures(db, issue.slug, round_) if round_ else None,
+        round_over=bool(round_) and consent.round_over(round_),
+        objections=store.objections(db, issue.slug),
+        accepting=issue.accepts_contributions,
+    )
