@@ -17,6 +17,7 @@ The kwestie page shows it; the web layer tells the members.
 
 import contextlib
 import datetime
+import hashlib
 import os
 import re
 import stat
@@ -45,6 +46,16 @@ INDENT = "    "
 
 class IssueTextError(ValueError):
     """A save the rules refuse; the message says why, in Dutch."""
+
+
+class StaleText(IssueTextError):
+    """The file changed after the form was filled in; .current is the fingerprint now."""
+
+    def __init__(self, current):
+        super().__init__("Iemand anders heeft de tekst van deze kwestie veranderd nadat jij begon. Er is niets "
+                         "opgeslagen. Open de kwestie in een nieuw tabblad om te zien wat er nu staat. Sla je "
+                         "deze tekst toch op, dan vervangt die de nieuwe tekst.")
+        self.current = current
 
 
 # Reading the file as written ------------------------------------------------------
@@ -220,13 +231,20 @@ def _plain(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def save_issue(settings, values, *, slug, issue=None, today):
+def fingerprint(text):
+    """What the form was based on: a save refuses when the file changed since (based_on)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def save_issue(settings, values, *, slug, issue=None, today, based_on=None):
     """Write content/kwesties/<slug>/kwestie.md from the form's values; returns the changes
     recorded for the circle ([(field, old, new)], empty for a draft).
 
     issue None: a new kwestie, in phase draft. Otherwise the kwestie as it is now:
     its slug may change only while it is a draft; a closed kwestie is an archive and
     does not change; once open, a change of the question or the kaders is recorded.
+    based_on: the fingerprint() of the text the form was filled in from; when the file
+    changed since (someone else saved), nothing is written.
     Call store.mark_changed and audit.record afterwards.
     """
     if not SLUG.match(slug):
@@ -242,6 +260,8 @@ def save_issue(settings, values, *, slug, issue=None, today):
         raise IssueTextError("Deze kwestie is gesloten. Wat er staat, blijft staan als archief.")
     path = Path(issue.source_path)
     old_text = path.read_text(encoding="utf-8")
+    if based_on is not None and based_on != fingerprint(old_text):
+        raise StaleText(fingerprint(old_text))
     old = text_values(old_text)
     new = {**values, "phase": old.get("phase")}
     if slug != issue.slug:

@@ -253,3 +253,20 @@ def form_fields(page):
         fields[name] = chosen.group(1) if chosen else ""
     fields.pop("csrf_token", None)
     return fields
+
+
+def test_a_save_based_on_an_older_text_is_refused_and_keeps_what_was_typed(client, settings, coordinator):
+    mine = form_fields(client.get(f"/beheer/{AZC}/tekst").get_data(as_text=True))
+    theirs = form_fields(client.get(f"/beheer/{AZC}/tekst").get_data(as_text=True))
+    assert post(client, f"/beheer/{AZC}/tekst", {**theirs, "place": "Hun plek", "action": "save"}).status_code == 303
+    response = post(client, f"/beheer/{AZC}/tekst", {**mine, "summary": "Mijn samenvatting", "action": "save"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Iemand anders heeft de tekst van deze kwestie veranderd" in page
+    assert 'value="Mijn samenvatting"' in page
+    path = kwestie_file(settings, AZC)
+    assert read_issue(path, settings).place == "Hun plek"
+    # Saving again from the refused form is a choice made knowingly: it is written.
+    again = form_fields(page)
+    assert post(client, f"/beheer/{AZC}/tekst", {**again, "action": "save"}).status_code == 303
+    assert read_issue(path, settings).summary.striptags() == "Mijn samenvatting"

@@ -65,6 +65,7 @@ def handle(issue):
     if not values["slug"] and values["title"]:
         values["slug"] = free_slug(values["title"])
     fields = beheer_forms.issue_form_fields(values)
+    fields["based_on"] = request.form.get("based_on", "")
     if errors:
         return render_form(issue, fields, errors, 400)
     if action == "edit":
@@ -89,11 +90,14 @@ def save(issue, values, fields):
     try:
         # The log entry and the rebuild request commit only if the file was written.
         with database.write(db):
-            changes = issue_file.save_issue(settings(), values, slug=slug, issue=issue, today=phases.today())
+            changes = issue_file.save_issue(settings(), values, slug=slug, issue=issue, today=phases.today(),
+                                            based_on=request.form.get("based_on") or None)
             what = "create_issue" if issue is None else "edit_issue"
             audit.record(db, g.user, what, slug, changed_fields(changes) if issue else values["title"])
             store.mark_changed(db, slug)
     except issue_file.IssueTextError as error:
+        if isinstance(error, issue_file.StaleText):
+            fields["based_on"] = error.current  # saving again is now a choice made knowingly
         return render_form(issue, fields, {"_form": str(error)}, 409)
     if issue is None:
         return done(f"De kwestie ‘{values['title']}’ is opgeslagen. Ze staat nog niet op de site: "
@@ -134,7 +138,9 @@ def edit(slug):
 def current_fields(issue):
     """The form's fields as the kwestie's file holds them now."""
     text = (issues_folder(settings()) / issue.slug / ISSUE_FILE).read_text(encoding="utf-8")
-    return beheer_forms.issue_form_fields({**issue_file.text_values(text), "slug": issue.slug})
+    fields = beheer_forms.issue_form_fields({**issue_file.text_values(text), "slug": issue.slug})
+    fields["based_on"] = issue_file.fingerprint(text)
+    return fields
 
 
 @bp.post("/<slug>/ideeen-tot")
