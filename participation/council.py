@@ -72,10 +72,11 @@ OVERVIEW_COLUMNS = ["kwestie", "titel", "fase", "kring", "ideeen", "bezwaren_ope
 
 
 def overview_csv(summaries):
-    """/besluiten.csv: the council's overview, one row per kwestie, for a spreadsheet."""
+    """/besluiten.csv: the council's overview, one row per kwestie, for a spreadsheet (Dutch Excel).
+    The phase in words, as on /besluiten/; the slug stays, as the kwestie's name in addresses."""
     return opendata.csv_text(OVERVIEW_COLUMNS, [[
-        s["issue"].slug, s["issue"].title, s["issue"].phase, s["circle_size"], s["ideas"], s["objections_open"],
-        s["objections_resolved"], s["versions"], s["last_adoption"], s["budget_available"],
+        s["issue"].slug, s["issue"].title, s["issue"].phase_label, s["circle_size"], s["ideas"], s["objections_open"],
+        s["objections_resolved"], s["versions"], opendata.spreadsheet_time(s["last_adoption"]), s["budget_available"],
         s["budget_allocated"] if s["versions"] else None, s["without_response"],
         sum(r["state"] == "verlopen" for r in s["reviews"]),
         council_cell(s["responses"]),

@@ -3,14 +3,19 @@
 Only what the kwestie page shows: display names, never e-mail addresses or
 member ids. Output is deterministic (sorted keys, fixed order), so an
 incremental rebuild writes the same bytes as a full build. The JSON follows
-schemas/kwestie.schema.json, published beside it.
+schemas/kwestie.schema.json, published beside it, and holds the stored codes
+(`door`, `planned`), for programs. The CSV is the same state for people with a
+spreadsheet: in Dutch words, made to open right in Dutch Excel.
 """
 
 import csv
+import datetime
 import io
 import json
 
 from . import store
+from .dutch import LOCAL_TIME
+from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, OBJECTION_STATUSES
 
 
 def _hidden(row):
@@ -87,31 +92,33 @@ def neutralise(value):
 
 
 def to_csv(state):
-    """One row per contribution and agreement, for a spreadsheet."""
+    """One row per contribution and agreement, for a spreadsheet: stored codes in Dutch words."""
     rows = []
     hidden = lambda item: (item.get("hidden") or {}).get("reason")  # noqa: E731
     for i in state["ideas"]:
-        rows.append(["idee", i["id"], "", i["title"], i["body"], i["cost"], i["author_name"], i["channel"],
-                     i["created_at"], "", hidden(i)])
+        rows.append(["idee", i["id"], "", i["title"], i["body"], i["cost"], i["author_name"], channel(i["channel"]),
+                     spreadsheet_time(i["created_at"]), "", hidden(i)])
     for q in state["questions"]:
-        rows.append(["vraag", q["id"], "", q["text"], "", None, q["author_name"], q["channel"], q["created_at"],
-                     "beantwoord" if q["answers"] else "open", hidden(q)])
+        rows.append(["vraag", q["id"], "", q["text"], "", None, q["author_name"], channel(q["channel"]),
+                     spreadsheet_time(q["created_at"]), "beantwoord" if q["answers"] else "open", hidden(q)])
         for a in q["answers"]:
-            rows.append(["informatie", q["id"], q["id"], a["text"], a["organisation"], None, a["by"], "", a["created_at"],
-                         "", None])
+            rows.append(["informatie", q["id"], q["id"], a["text"], a["organisation"], None, a["by"], "",
+                         spreadsheet_time(a["created_at"]), "", None])
     for o in state["objections"]:
         rows.append(["bezwaar" if o["kind"] == "objection" else "zorg", o["id"], o["agreement"], o["reason"], "", None,
-                     o["author_name"], o["channel"], o["created_at"], o["status"], hidden(o)])
+                     o["author_name"], channel(o["channel"]), spreadsheet_time(o["created_at"]), objection_status(o),
+                     hidden(o)])
     for a in state["plan"]:
         rows.append(["afspraak (aangenomen)", a["id"], ", ".join(a.get("from_ideas", [])), a["what"],
-                     ", ".join(a.get("who", [])), a.get("cost"), "", "", "", a["status"], None])
+                     ", ".join(a.get("who", [])), a.get("cost"), "", "", "",
+                     AGREEMENT_STATUSES.get(a["status"], a["status"]), None])
     # The municipality's response to each adopted agreement (status: its decision), and where the
     # council dealt with it (tekst: the raadsvoorstel or motie; toelichting: what the council decided).
     for a in state["plan"]:
         response = a.get("response")
         if response:
             rows.append(["reactie gemeente", a["id"], a["id"], response["text"], "", None, response["by"], "",
-                         response.get("date", ""), response["decision"], None])
+                         response.get("date", ""), DECISIONS.get(response["decision"], response["decision"]), None])
             council = response.get("council")
             if council:
                 rows.append(["gemeenteraad", a["id"], a["id"], council["reference"], council.get("decision", ""), None,
@@ -123,11 +130,48 @@ def to_csv(state):
     return csv_text(CSV_COLUMNS, rows)
 
 
+def channel(key):
+    """'door' -> 'aan de deur'."""
+    return CHANNELS.get(key, key)
+
+
+def objection_status(objection):
+    """In words. A concern never blocks, so its open status is plain 'open'."""
+    if objection["kind"] == "concern" and objection["status"] == "open":
+        return "open"
+    return OBJECTION_STATUSES.get(objection["status"], objection["status"])
+
+
+def spreadsheet_time(value):
+    """A stored timestamp as Dutch local time in a form Excel takes as a date: '2026-11-27 14:05'.
+    A date alone ('2026-11-27') stays as it is; Excel reads ISO dates in every language."""
+    if not value or len(value) == 10:
+        return value
+    return f"{datetime.datetime.fromisoformat(value).astimezone(LOCAL_TIME):%Y-%m-%d %H:%M}"
+
+
+BOM = "\ufeff"
+
+
 def csv_text(columns, rows):
-    """CSV for a spreadsheet: a header row, None as empty, formula-like cells neutralised."""
+    """CSV that Dutch Excel opens right on a double-click, as text to write as UTF-8.
+
+    It starts with a byte order mark (without it Excel reads the file as Windows-1252)
+    and uses semicolons (Excel's separator where the decimal sign is a comma). A header
+    row; None as empty; formula-like cells neutralised.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in row])
+        writer.writerow([cell(v) for v in row])
     return out.getvalue()
+
+
+def cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, float):  # no column holds one today; Dutch Excel wants 2,5
+        return str(value).replace(".", ",")
+    return neutralise(value)

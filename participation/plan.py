@@ -234,17 +234,20 @@ def diff(old, new):
     return sorted(changes, key=lambda c: (int(c[1][1:]), c[0]))
 
 
-def describe(changes, data=None):
+def describe(changes, data=None, titles=None):
     """The changes in plain Dutch, one sentence each, for residents and the council.
 
-    data: the newer version, so an added agreement can say how the circle answered on it."""
+    data: the newer version, so an added agreement can say how the circle answered on it.
+    titles: {"A2": "Jeu-de-boulesbaan …"}, to name each agreement by its title as well,
+    'A2 (Jeu-de-boulesbaan …)': a reader of the history does not know the codes by heart."""
     adopted = {a["id"]: a for a in (data or {}).get("agreements", [])}
     labels = {"what": "wat", "who": "wie", "when": "wanneer", "cost": "kosten", "from_ideas": "uit ideeën", "information": "informatie",
               "review_at": "evaluatiemoment", "response": "reactie gemeente", "status": "status"}
     lines = []
-    for kind, agreement, fields in changes:
+    for kind, code, fields in changes:
+        agreement = f"{code} ({titles[code]})" if titles and code in titles else code
         if kind == "added":
-            consent = adopted.get(agreement, {}).get("consent")
+            consent = adopted.get(code, {}).get("consent")
             lines.append(f"{agreement} is toegevoegd" + (f", aangenomen met {_consent(consent)}." if consent else "."))
         elif kind == "removed":
             lines.append(f"{agreement} is uit het plan gehaald.")

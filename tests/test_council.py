@@ -1,8 +1,6 @@
 """What the council reads: /besluiten/, the verslag, open data exports and feeds."""
 
-import csv
 import datetime
-import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -16,7 +14,7 @@ from participation.build import build
 from participation.issues import load_public_issues
 
 from .conftest import AZC, FUND
-from .test_site_build import read, text
+from .test_site_build import read, read_csv, text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -68,12 +66,12 @@ def test_besluiten_compares_the_kwesties_in_one_table(built, db):
 
 
 def test_the_council_overview_as_csv_matches_the_source(built, db):
-    rows = list(csv.DictReader(io.StringIO(read(built, "besluiten.csv"))))
+    rows = read_csv(built, "besluiten.csv")
     issues = load_public_issues(built)
     assert [r["kwestie"] for r in rows] == [i.slug for i in issues]
     for row, issue in zip(rows, issues):
         versions = plan.verify(plan.plan_folder(built, issue.slug), issue.slug)
-        assert (row["titel"], row["fase"]) == (issue.title, issue.phase)
+        assert (row["titel"], row["fase"]) == (issue.title, issue.phase_label)
         assert int(row["kring"]) == sum(store.circle(db, issue.slug).values())
         assert int(row["ideeen"]) == store.idea_count(db, issue.slug)
         assert int(row["versies"]) == len(versions)
@@ -126,15 +124,15 @@ def test_json_export_validates_and_holds_no_email(built):
 
 
 def test_csv_export_parses_and_neutralises_formulas(built):
-    rows = list(csv.DictReader(io.StringIO(read(built, f"kwesties/{AZC}.csv"))))
+    rows = read_csv(built, f"kwesties/{AZC}.csv")
     titles = {r["id"]: r for r in rows if r["soort"] == "idee"}
     assert titles["I1"]["tekst"] == "'=HYPERLINK(\"http://evil\")"
     assert titles["I1"]["naam"] == "'@trol"
-    assert titles["I2"]["kanaal"] == "door"
+    assert titles["I2"]["kanaal"] == "aan de deur"
     assert next(r for r in rows if r["soort"] == "vraag")["tekst"] == "'+31 is het netnummer?"
     for slug in (AZC, FUND):
         assert "@example.org" not in read(built, f"kwesties/{slug}.csv")
-    fund = list(csv.DictReader(io.StringIO(read(built, f"kwesties/{FUND}.csv"))))
+    fund = read_csv(built, f"kwesties/{FUND}.csv")
     assert any(r["soort"] == "afspraak (aangenomen)" and r["id"] == "A1" for r in fund)
 
 

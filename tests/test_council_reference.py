@@ -3,10 +3,8 @@ or motie, the day of the council meeting and the council's decision. Entered in 
 kept in the plan version file as response.council, and shown wherever the response is."""
 
 import copy
-import csv
 import datetime
 import email
-import io
 import json
 
 import jsonschema
@@ -20,7 +18,7 @@ from participation.issues import read_issue
 from .conftest import FUND
 from .test_beheer import as_coordinator, coordinator, post  # noqa: F401 (fixtures)
 from .test_beheer_plan import PLAN, SLUG, answer, kwestie, open_round, outbox, propose_two  # noqa: F401 (fixture)
-from .test_site_build import read, text
+from .test_site_build import csv_rows, read, read_csv, text
 
 TODAY = datetime.date.today()
 HELD = TODAY - datetime.timedelta(days=30)  # a council meeting that was held
@@ -92,7 +90,9 @@ def test_a_response_with_a_council_reference_is_kept_and_shown_everywhere(as_coo
     assert f"{datum(HELD)}: Gemeenteraad over A1 (RV 2027-014): {DECISION}." in verslag  # in "Hoe het ging"
     besluiten = text(read(settings, "besluiten/index.html"))
     assert f"A1, Elke zaterdag koffie in het buurthuis: de gemeente betaalt het ({short})" in besluiten
-    assert sentence in text(read(settings, f"kwesties/{SLUG}/plan/index.html"))
+    # The plan history names the agreement by its title too.
+    assert sentence.replace("A1:", "A1 (Elke zaterdag koffie in het buurthuis):", 1) in text(
+        read(settings, f"kwesties/{SLUG}/plan/index.html"))
 
     # Open data: the JSON carries the plan file's response, and follows its schema.
     data = json.loads(read(settings, f"kwesties/{SLUG}.json"))
@@ -102,13 +102,14 @@ def test_a_response_with_a_council_reference_is_kept_and_shown_everywhere(as_coo
     jsonschema.validate(plan.load(latest.path.read_bytes()), published)
 
     # The CSV: the response and the council, each a row about A1.
-    rows = list(csv.DictReader(io.StringIO(read(settings, f"kwesties/{SLUG}.csv"))))
+    rows = read_csv(settings, f"kwesties/{SLUG}.csv")
     [reply] = [r for r in rows if r["soort"] == "reactie gemeente"]
-    assert (reply["id"], reply["over"], reply["tekst"], reply["status"]) == ("A1", "A1", REASON, "fund")
+    assert (reply["id"], reply["over"], reply["tekst"], reply["status"]) == (
+        "A1", "A1", REASON, "de gemeente betaalt het")
     [council] = [r for r in rows if r["soort"] == "gemeenteraad"]
     assert (council["over"], council["tekst"], council["toelichting"], council["datum"]) == (
         "A1", "RV 2027-014", DECISION, HELD.isoformat())
-    overview = {r["kwestie"]: r for r in csv.DictReader(io.StringIO(read(settings, "besluiten.csv")))}
+    overview = {r["kwestie"]: r for r in read_csv(settings, "besluiten.csv")}
     assert overview[SLUG]["raadsvoorstellen_en_moties"] == f"A1: RV 2027-014, {HELD.isoformat()}, {DECISION}"
     assert overview[FUND]["raadsvoorstellen_en_moties"] == ""  # the demo's responses have none
 
@@ -232,7 +233,7 @@ def test_council_cells_are_neutralised_in_the_csv():
         "id": "A1", "what": "Koffie", "status": "planned", "from_ideas": [], "who": [], "cost": None,
         "response": {"by": "Gemeente", "decision": "fund", "text": "=1+1", "date": "2026-11-01",
                      "council": {"reference": "=HYPERLINK(\"http://evil\")", "date": "2026-10-01", "decision": "+21 -8"}}}]}
-    rows = list(csv.DictReader(io.StringIO(opendata.to_csv(state))))
+    rows = csv_rows(opendata.to_csv(state).encode("utf-8"))
     [reply] = [r for r in rows if r["soort"] == "reactie gemeente"]
     [council] = [r for r in rows if r["soort"] == "gemeenteraad"]
     assert reply["tekst"] == "'=1+1"

@@ -116,6 +116,19 @@ def test_diff_and_plain_description(folder):
     assert {c[1] for c in removed if c[0] == "removed"} == {a["id"] for a in last["agreements"][1:]}
 
 
+def test_the_description_can_name_each_agreement_by_its_title(folder):
+    from participation.site.pages import agreement_titles
+
+    last = plan.verify(folder)[-1].data
+    renamed = [dict(last["agreements"][0], what="Nieuw dak, met zonnepanelen", status="done")]
+    shorter = dict(last, agreements=renamed)
+    lines = plan.describe(plan.diff(last, shorter), shorter, titles=agreement_titles(last, shorter))
+    assert "A1 (Nieuw dak, met zonnepanelen): status van ‘bezig’ naar ‘klaar’." in lines  # the newest title
+    assert "A2 (Jeu-de-boulesbaan en drie bankjes bij de kerk) is uit het plan gehaald." in lines  # its last title
+    # Without titles the sentences stay as the feed and the mail have them.
+    assert "A2 is uit het plan gehaald." in plan.describe(plan.diff(last, shorter), shorter)
+
+
 def run_cli(*args, settings_env=None):
     return subprocess.run([sys.executable, "-m", "participation.cli", "--settings", str(ROOT / "pelicanconf.py"),
                            "plan", *args], capture_output=True, text=True, env=settings_env)

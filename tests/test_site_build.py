@@ -1,7 +1,11 @@
 """The full build (Pelican with the participation.site plugin) into a temporary folder."""
 
+import codecs
+import csv
 import datetime
 import html
+import io
+import itertools
 import json
 import re
 from pathlib import Path
@@ -18,6 +22,16 @@ from .conftest import AZC, FUND, write_issue
 
 def read(settings, path):
     return (Path(settings["OUTPUT_PATH"]) / path).read_text(encoding="utf-8")
+
+
+def read_csv(settings, path):
+    """A CSV in output/ as Dutch Excel reads it: UTF-8 after a byte order mark, semicolons. Rows as dicts."""
+    return csv_rows((Path(settings["OUTPUT_PATH"]) / path).read_bytes())
+
+
+def csv_rows(raw):
+    assert raw.startswith(codecs.BOM_UTF8)
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
 def text(page):
@@ -136,6 +150,7 @@ def test_the_question_in_other_languages_carries_lang_and_dir(settings):
 
 def test_plan_history_page_shows_every_version_newest_first(settings):
     from participation import plan
+    from participation.site.pages import agreement_titles
 
     build(settings)
     versions = plan.verify(plan.plan_folder(settings, FUND), FUND)
@@ -148,21 +163,92 @@ def test_plan_history_page_shows_every_version_newest_first(settings):
         assert f'href="/kwesties/{FUND}/plan/{version.filename}"' in page
         copied = Path(settings["OUTPUT_PATH"]) / "kwesties" / FUND / "plan" / version.filename
         assert copied.read_bytes() == version.path.read_bytes()
-        changes = plan.describe(plan.diff(versions[i - 1].data if i else None, version.data))
+        previous = versions[i - 1].data if i else None
+        changes = plan.describe(plan.diff(previous, version.data), version.data,
+                                titles=agreement_titles(previous, version.data))
         for line in changes:
             assert html.escape(line, quote=False) in page or line in text(page)
-    assert "A4 is toegevoegd." in text(page)
+    assert "A4 (Speeltuin achter OBS De Terp, niet aan de Hoofdweg) is toegevoegd." in text(page)
     for version in versions:  # the round's figures, read from each file
         round_ = version.data["consent_round"]
         if round_:
             assert (f"Zo antwoordde de kring ({version.data['circle']['members']} mensen) in de ronde: "
                     f"{round_['consented']} ingestemd, {round_['concerns']} met een zorg, {round_['objected']} met "
                     f"bezwaar, {round_['no_answer']} niet gereageerd.") in text(page)
-    assert "A2: status van ‘gepland’ naar ‘klaar’." in text(page)
+    assert "A2 (Jeu-de-boulesbaan en drie bankjes bij de kerk): status van ‘gepland’ naar ‘klaar’." in text(page)
     kwestie = text(read(settings, f"kwesties/{FUND}/index.html"))
     assert f"Het plan (versie {versions[-1].number})" in kwestie
     assert "Status klaar" in kwestie  # A2 is done
     assert (Path(settings["OUTPUT_PATH"]) / "schemas" / "plan-version.schema.json").is_file()
+
+
+def plan_page_parts(settings):
+    """The plan page in its three parts: the plan now, the versions, the check numbers."""
+    page = read(settings, f"kwesties/{FUND}/plan/index.html")
+    now, rest = page.split('id="plan-nu"', 1)[1].split('id="versies"', 1)
+    versions, check = rest.split('id="controle"', 1)
+    return page, now, versions, check
+
+
+def test_the_plan_history_names_each_changed_agreement_by_its_title(settings):
+    from participation import plan
+
+    build(settings)
+    _, _, history, _ = plan_page_parts(settings)
+    history = text(history)
+    versions = plan.verify(plan.plan_folder(settings, FUND), FUND)
+    for i, version in enumerate(versions):
+        titles = {a["id"]: a["what"] for a in version.data["agreements"]}
+        for kind, code, _ in plan.diff(versions[i - 1].data if i else None, version.data):
+            assert f"{code} ({titles[code]})" in history, (version.number, code)
+    assert "A1 (Nieuw dak voor dorpshuis De Wierde): status van ‘gepland’ naar ‘bezig’." in history
+    # Dated versions, in words; no hash among them.
+    assert "15 september 2026: voortgang bijgewerkt (versie 6)" in history
+    assert "3 februari 2026: reactie van de gemeente (versie 2)" in history
+    assert "20 januari 2026: aangenomen door de kring (versie 1)" in history
+    assert "sha256:" not in history
+
+
+def test_the_plan_page_shows_the_current_plan_in_full(settings):
+    from participation import plan
+    from participation.dutch import datum, euro
+    from participation.labels import AGREEMENT_STATUSES, DECISIONS
+
+    build(settings)
+    _, now, _, _ = plan_page_parts(settings)
+    latest = plan.verify(plan.plan_folder(settings, FUND), FUND)[-1]
+    assert f"Het plan nu (versie {latest.number}, {datum(latest.data['adopted_at'])})" in text(now)
+    agreements = now.split('<li class="agreement"')[1:]
+    assert len(agreements) == len(latest.data["agreements"])
+    for a, section in zip(latest.data["agreements"], agreements):
+        shown = text(section)
+        assert f"{a['id']}: {a['what']}" in shown
+        assert f"Status {AGREEMENT_STATUSES[a['status']]}" in shown
+        assert f"Wie {', '.join(a['who'])}" in shown and f"Wanneer {a['when']}" in shown
+        assert f"Kosten {euro(a['cost'])}" in shown
+        assert f"{DECISIONS[a['response']['decision']]}. {a['response']['text']}" in shown
+        for note in a["status_notes"]:
+            assert f"{datum(note['date'])}: {note['note']}" in shown
+        for concern in a["concerns"]:
+            assert concern["reason"] in shown
+    assert "sha256:" not in now
+
+
+def test_the_plan_page_keeps_every_hash_in_a_check_table_at_the_end(settings):
+    from participation import plan
+
+    build(settings)
+    page, _, _, check = plan_page_parts(settings)
+    versions = plan.verify(plan.plan_folder(settings, FUND), FUND)
+    assert "<caption>Controlegetal van elke versie</caption>" in check
+    assert check.count('<th scope="col">') == 3 and check.count('<th scope="row">') == len(versions)
+    for version in versions:
+        assert f'<code class="hash">{version.sha256}</code>' in check
+        assert page.count(version.sha256) == 1
+    assert "vingerafdruk" in text(check)  # what the number is for, in words
+    # Headings go down one level at a time: h1, then h2 sections with h3 inside.
+    levels = [int(n) for n in re.findall(r"<h([1-6])", page.split('id="inhoud"', 1)[1])]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels))
 
 
 def test_a_kwestie_without_a_plan_says_so(settings):

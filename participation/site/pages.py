@@ -58,7 +58,8 @@ def numbered_pages(site_writer, db, issue, name, count_rows, rows):
 
 
 def plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed=False):
-    """/kwesties/<slug>/plan/: every version, newest first, with what changed and its sha256; and the YAML files.
+    """/kwesties/<slug>/plan/: the plan as it is now in full, then every version, newest first,
+    with what changed in words, and at the end each version's sha256; and the YAML files.
 
     plan_unconfirmed: the chain checks out, but this installation has no record of the
     versions' adoption; the page says so above them.
@@ -67,13 +68,20 @@ def plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed=False)
     history = []
     for i, version in enumerate(versions):
         previous = versions[i - 1].data if i else None
-        history.append((version, plan.describe(plan.diff(previous, version.data), version.data)))
+        history.append((version, plan.describe(plan.diff(previous, version.data), version.data,
+                                               titles=agreement_titles(previous, version.data))))
     written = [site_writer.render(folder / "index.html", "plan", issue=issue, history=history[::-1],
+                                  current_plan=versions[-1] if versions else None,
                                   plan_error=plan_error, plan_unconfirmed=plan_unconfirmed)]
     for version in versions:
         written.append(site_writer.write(folder / version.filename, version.path.read_bytes(),
                                          issue=issue, version=version))
     return written
+
+
+def agreement_titles(previous, data):
+    """{"A2": its title} from both versions: a removed agreement is named by its last title."""
+    return {a["id"]: a["what"] for version in (previous, data) if version for a in version["agreements"]}
 
 
 def list_pages(site_writer, db, issues, summaries, page, page_count, today):
