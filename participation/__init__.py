@@ -42,6 +42,7 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
     keys.py         the secret key, made once and kept beside the database
     mail.py         SMTP, or the outbox folder
     poster.py       the poster's public address and QR code
+    photo.py        the kwestie's photo: scaled down, upright, without metadata (Pillow)
 """
 
 __version__ = "0.1.0"

@@ -18,6 +18,7 @@ ACTIONS = {
     "create_issue": "kwestie gemaakt",
     "edit_issue": "tekst van de kwestie veranderd",
     "ideas_until": "einde van de tijd voor ideeën veranderd",
+    "photo": "foto van de kwestie gezet of weggehaald",
     "meeting": "bijeenkomst opgeschreven",
     "enter_member": "aangemeld voor de kring (namens iemand)",
     "enter_idea": "idee ingevoerd (namens iemand)",

@@ -20,6 +20,7 @@ import datetime
 import hashlib
 import os
 import re
+import shutil
 import stat
 import tempfile
 import unicodedata
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from . import photo
 from .issues import (CHANGES_FILE, ISSUE_FILE, RELIED_ON, SLUG, TRANSLATED_QUESTION, IssueFileError,
                      issues_folder, read_issue)
 
@@ -35,7 +37,7 @@ FIELDS = [
     ("Title", "text"), ("Question", "text"), ("Phase", "text"), ("Summary", "text"), ("Place", "text"),
     ("Opened", "date"), ("Ideas_until", "date"), ("Min_circle", "int"), ("Budget", "int"),
     ("Max_cost_per_agreement", "int"), ("Max_agreements", "int"), ("Coordinator", "text"),
-    ("Municipality", "text"), ("Constraints", "lines"),
+    ("Municipality", "text"), ("Image", "text"), ("Image_alt", "text"), ("Constraints", "lines"),
 ]
 KINDS = {key.lower(): kind for key, kind in FIELDS}
 ORDER = [key.lower() for key, _ in FIELDS]
@@ -166,10 +168,10 @@ def render(values, old_text=""):
 
     out, done = [], set()
     for key, raw in old_blocks:
-        if key not in wanted:
-            if TRANSLATED_QUESTION.match(key):  # a translation the form removed
+        if key not in wanted or (key in KINDS and key not in values):
+            if TRANSLATED_QUESTION.match(key) and "translations" in values:  # a translation the form removed
                 continue
-            out.append((key, raw))  # a field the form does not know: kept as written
+            out.append((key, raw))  # a field the form does not know, or did not send: kept as written
         elif new_value(key) == old_value(key) and key not in done:
             out.append((key, raw))
         elif not _empty(new_value(key)) and key not in done:
@@ -177,12 +179,12 @@ def render(values, old_text=""):
             out.append((key, _block(written, wanted[key][1], new_value(key))))
         done.add(key)
     for key, (written, kind) in wanted.items():
-        if key in done or _empty(new_value(key)):
+        if key in done or _empty(new_value(key)) or (key in KINDS and key not in values):
             continue
         out.insert(_position(out, key), (key, _block(written, kind, new_value(key))))
     header = "".join(raw for _, raw in out)
     body = values.get("body", "")
-    if normal_body(body) == old_values["body"] and old_text:
+    if old_text and ("body" not in values or normal_body(body) == old_values["body"]):
         return header + old_rest
     return header + ("\n" + normal_body(body) if body.strip() else "")
 
@@ -289,6 +291,30 @@ def set_ideas_until(settings, issue, until, *, today):
     _write(path, render({**text_values(old_text), "ideas_until": until}, old_text))
 
 
+def set_photo(settings, issue, data, alt):
+    """Make `data` (an upload) the kwestie's photo, with its alt text; photo.prepare has made it safe."""
+    if issue.phase == "closed":
+        raise IssueTextError("Deze kwestie is gesloten. Wat er staat, blijft staan als archief.")
+    if not alt.strip():
+        raise IssueTextError("Schrijf op wat de foto laat zien.")
+    path = Path(issue.source_path)
+    _write(path.parent / photo.FILE, data, new=not (path.parent / photo.FILE).exists())
+    old_text = path.read_text(encoding="utf-8")
+    _write(path, render({"image": photo.FILE, "image_alt": alt.strip()}, old_text))
+
+
+def remove_photo(settings, issue):
+    """Take the photo off the kwestie: its lines in kwestie.md first, then the file."""
+    if issue.phase == "closed":
+        raise IssueTextError("Deze kwestie is gesloten. Wat er staat, blijft staan als archief.")
+    path = Path(issue.source_path)
+    old_text = path.read_text(encoding="utf-8")
+    _write(path, render({"image": "", "image_alt": ""}, old_text))
+    if issue.image:
+        with contextlib.suppress(FileNotFoundError):
+            (path.parent / issue.image).unlink()
+
+
 def record_changes(folder, today, changes):
     """Add dated changes to changes.yaml (newest last); written before kwestie.md itself."""
     path = Path(folder) / CHANGES_FILE
@@ -300,12 +326,16 @@ def record_changes(folder, today, changes):
            new=not path.exists())
 
 
-def preview(settings, values, slug, phase="open"):
+def preview(settings, values, slug, phase="open", issue=None):
     """The Issue the site would show for these values, read back through Pelican's reader
-    from a temporary copy, so the preview cannot differ from the published page."""
+    from a temporary copy, so the preview cannot differ from the published page. An
+    existing kwestie (`issue`) keeps its photo in the preview."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / slug / ISSUE_FILE
         path.parent.mkdir()
+        if issue is not None and issue.image:
+            shutil.copyfile(Path(issue.source_path).parent / issue.image, path.parent / issue.image)
+            values = {**values, "image": issue.image, "image_alt": issue.image_alt}
         path.write_text(render({**values, "phase": phase}), encoding="utf-8")
         return read_issue(path, settings)
 
@@ -320,8 +350,8 @@ def _write(path, text, new=False):
         mode = stat.S_IMODE(path.stat().st_mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)

@@ -58,6 +58,8 @@ class Issue:
     max_agreements: int | None = None
     translations: tuple = ()  # the question in other languages: (Translation, ...)
     changes: tuple = ()  # what the circle relies on, changed after opening: (Change, ...), oldest first
+    image: str = ""  # a photo of the place: a file name in the kwestie's folder (photo.py)
+    image_alt: str = ""  # what the photo shows, for who cannot see it; required with an image
     body: str = field(default="", repr=False)  # HTML rendered from Markdown
     source_path: str = field(default="", repr=False)
 
@@ -80,6 +82,7 @@ class Issue:
 
 # Scripts written right to left, so the page can set dir="rtl" on them.
 RTL_LANGUAGES = {"ar", "fa", "he", "ps", "ur", "ckb", "yi", "dv"}
+IMAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(?:jpg|jpeg|png|webp)$")
 TRANSLATED_QUESTION = re.compile(r"^question_([a-z]{2,3})$")
 
 
@@ -215,6 +218,11 @@ def read_issue(path, settings):
     phase = _text(metadata, "phase").lower()
     if phase not in PHASES:
         raise IssueFileError(f"{path}: Phase moet een van {', '.join(PHASES)} zijn, niet {phase!r}")
+    image = _text(metadata, "image")
+    if image and (not IMAGE_NAME.match(image) or not (path.parent / image).is_file()):
+        raise IssueFileError(f"{path}: Image moet een foto in de map van de kwestie zijn, zoals foto.jpg")
+    if image and not _text(metadata, "image_alt"):
+        raise IssueFileError(f"{path}: Image_alt ontbreekt: schrijf op wat de foto laat zien")
     constraints = metadata.get("constraints", [])
     if isinstance(constraints, str):
         constraints = [constraints]
@@ -236,6 +244,8 @@ def read_issue(path, settings):
         max_agreements=_int(metadata, "max_agreements", path),
         translations=_translations(metadata, path),
         changes=_changes(path.parent),
+        image=image,
+        image_alt=_text(metadata, "image_alt"),
         body=body,
         source_path=str(path),
     )

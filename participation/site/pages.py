@@ -7,7 +7,7 @@ relative to the output folder.
 import math
 from pathlib import Path
 
-from .. import council, kwestie_page, plan, poster, store
+from .. import council, kwestie_page, photo, plan, poster, store
 from ..settings import public_url
 
 
@@ -23,6 +23,7 @@ def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
     return [
         site_writer.render(folder / "index.html", "kwestie",
                            **kwestie_page.page_context(settings, db, issue, versions, plan_unconfirmed)),
+        *photo_file(site_writer, issue, folder),
         site_writer.render(folder / "poster" / "index.html", "poster", issue=issue, join_url=join_url,
                            qr=poster.qr_data_uri(join_url)),
         site_writer.render(folder / "papier" / "index.html", "papier", issue=issue, join_url=join_url),
@@ -32,6 +33,15 @@ def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
         *numbered_pages(site_writer, db, issue, "vragen", store.question_count, store.questions),
         *plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed),
     ]
+
+
+def photo_file(site_writer, issue, folder):
+    """The kwestie's photo beside its page; a photo taken off the kwestie goes from the site too."""
+    if issue.image:
+        source = Path(issue.source_path).parent / issue.image
+        return [site_writer.write(folder / issue.image, source.read_bytes(), issue=issue)]
+    site_writer.remove(folder / photo.FILE)
+    return []
 
 
 def plan_problem(error):

@@ -10,7 +10,7 @@ this module only tells the members when it recorded a change for them.
 
 from flask import Blueprint, g, render_template, request, url_for
 
-from .. import audit, beheer_forms, issue_file, kwestie_page, phases, store
+from .. import audit, beheer_forms, issue_file, kwestie_page, phases, photo, store
 from .. import db as database
 from ..dutch import datum
 from ..issues import ISSUE_FILE, issues_folder, language_name
@@ -21,11 +21,21 @@ from .db import get_db
 from .kwestie import done, find_issue, settings
 
 bp = Blueprint("beheer_tekst", __name__, url_prefix="/beheer")
-bp.before_request(load_user)
-bp.before_request(csrf.check)
 
 ACTIONS = ("preview", "save", "edit")
 FORM = "kwestie"
+
+
+@bp.before_request
+def allow_a_photo():
+    """A photo is bigger than any text form: this one route may receive up to photo.MAX_UPLOAD.
+    Set before csrf.check reads the form."""
+    if request.endpoint == "beheer_tekst.upload_photo":
+        request.max_content_length = photo.MAX_UPLOAD + 64 * 1024
+
+
+bp.before_request(load_user)
+bp.before_request(csrf.check)
 
 
 def languages():
@@ -34,17 +44,20 @@ def languages():
                   key=lambda pair: pair[1])
 
 
-def render_form(issue, fields, errors=None, status=200, *, ideas_form=None, ideas_errors=None):
+def render_form(issue, fields, errors=None, status=200, *, ideas_form=None, ideas_errors=None, photo_form=None,
+                photo_errors=None):
     rows = max(fields.get("translation_count", 0) + 1, 2)
     return render_template("beheer/tekst.html", issue=issue, values=fields, errors=errors or {}, form=FORM,
                            rows=rows, languages=languages(), ideas_values=ideas_form or {},
-                           ideas_errors=ideas_errors or {}, today=phases.today()), status
+                           ideas_errors=ideas_errors or {}, photo_values=photo_form or {},
+                           photo_errors=photo_errors or {}, today=phases.today()), status
 
 
 def render_preview(issue, values, fields):
     """The site's kwestie page for these values, with a bar above it to go back or save."""
     slug = fields["slug"]
-    shown = issue_file.preview(settings(), values, slug, phase=issue.phase if issue and issue.is_public else "open")
+    shown = issue_file.preview(settings(), values, slug, phase=issue.phase if issue and issue.is_public else "open",
+                               issue=issue)
     versions, error = kwestie_page.plan_versions(settings(), get_db(), shown)
     context = kwestie_page.page_context(settings(), get_db(), shown, versions, error is not None)
     action = url_for("beheer_tekst.edit", slug=issue.slug) if issue else url_for("beheer_tekst.new")
@@ -172,3 +185,55 @@ def ideas_until(slug):
     else:
         message = f"Ideeën insturen kan nu tot en met {datum(until)}."
     return done(message, "beheer_tekst.edit", anchor="ideeen-tot", slug=issue.slug)
+
+
+@bp.post("/<slug>/foto")
+@coordinator_required
+def upload_photo(slug):
+    """One photo of the place, with required alt text; resized and stripped of metadata."""
+    issue = find_issue(slug)
+    upload = request.files.get("photo")
+    alt = beheer_forms.clean(request.form.get("alt"))
+    errors = {}
+    if upload is None or not upload.filename:
+        errors["photo"] = "Foto: kies een foto op je computer of telefoon"
+    if not alt:
+        errors["alt"] = "Wat staat er op de foto: beschrijf de foto voor wie hem niet kan zien"
+    elif len(alt) > photo.ALT_MAX:
+        errors["alt"] = f"Wat staat er op de foto: maximaal {photo.ALT_MAX} tekens (nu {len(alt)})"
+    data = None
+    if not errors:
+        try:
+            data = photo.prepare(upload.read(photo.MAX_UPLOAD + 1))
+        except photo.PhotoError as error:
+            errors["photo"] = f"Foto: {error}"
+    if errors:
+        return render_form(issue, current_fields(issue), status=400, photo_form={"alt": alt}, photo_errors=errors)
+    db = get_db()
+    try:
+        with database.write(db):
+            issue_file.set_photo(settings(), issue, data, alt)
+            audit.record(db, g.user, "photo", issue.slug, "foto gezet")
+            store.mark_changed(db, issue.slug)
+    except issue_file.IssueTextError as error:
+        return render_form(issue, current_fields(issue), status=409, photo_form={"alt": alt},
+                           photo_errors={"photo": f"Foto: {error}"})
+    return done("De foto staat bij de kwestie. De plaats en het toestel waarmee hij gemaakt is, zijn eruit "
+                "gehaald.", "beheer_tekst.edit", anchor="foto", slug=issue.slug)
+
+
+@bp.post("/<slug>/foto/weg")
+@coordinator_required
+def remove_photo(slug):
+    issue = find_issue(slug)
+    if not issue.image:
+        return done("Deze kwestie heeft geen foto.", "beheer_tekst.edit", anchor="foto", slug=issue.slug)
+    db = get_db()
+    try:
+        with database.write(db):
+            issue_file.remove_photo(settings(), issue)
+            audit.record(db, g.user, "photo", issue.slug, "foto weggehaald")
+            store.mark_changed(db, issue.slug)
+    except issue_file.IssueTextError as error:
+        return render_form(issue, current_fields(issue), status=409, photo_errors={"photo": f"Foto: {error}"})
+    return done("De foto is weggehaald, ook van de site.", "beheer_tekst.edit", anchor="foto", slug=issue.slug)
