@@ -124,6 +124,31 @@ def set_disabled(db, username, disabled):
         return get_user(db, user["id"])
 
 
+OWN_ROLE = "Je kunt je eigen rol niet veranderen. Vraag een andere coördinator om dat te doen."
+LAST_COORDINATOR = ("Er moet altijd een coördinator zijn die kan inloggen. Maak eerst iemand anders coördinator, "
+                    "of zet een coördinator weer aan.")
+
+
+def set_role(db, username, role, *, by=None):
+    """Give an account another role; returns the user row as it is now. ValueError (Dutch) for
+    an unknown role, the same role, one's own role (`by`: the user id who asks; None from the
+    command line), or when no enabled coordinator would be left."""
+    if role not in ROLES:
+        raise ValueError(f"Onbekende rol {role!r}: kies {' of '.join(ROLES)}")
+    with database.write(db):
+        user = find_user(db, username)
+        if user["role"] == role:
+            raise ValueError(f"Account {user['username']!r} is al {ROLES[role]}")
+        if by is not None and user["id"] == by:
+            raise ValueError(OWN_ROLE)
+        others = db.execute("select count(*) from users where role = 'coordinator' and disabled_at is null "
+                            "and id != ?", [user["id"]]).fetchone()[0]
+        if user["role"] == "coordinator" and not user["disabled_at"] and not others:
+            raise ValueError(LAST_COORDINATOR)
+        db["users"].update(user["id"], {"role": role})
+        return get_user(db, user["id"])
+
+
 def get_user(db, user_id):
     rows = list(db.query("select * from users where id = ?", [user_id]))
     return rows[0] if rows else None

@@ -28,6 +28,7 @@ ACTIONS = {
     "disable_user": "account uitgezet",
     "enable_user": "account weer aangezet",
     "set_password": "nieuw wachtwoord gezet",
+    "set_role": "rol veranderd",
     "resend_confirmation": "bevestigingsmail opnieuw verstuurd",
     "propose_agreement": "afspraak voorgesteld",
     "amend_agreement": "afspraak aangepast",

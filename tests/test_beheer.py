@@ -70,7 +70,8 @@ def audit_actions(db):
 
 
 @pytest.mark.parametrize("url", ["/beheer/", f"/beheer/{AZC}/", "/beheer/logboek", "/beheer/gebruikers",
-                                 f"/beheer/{AZC}/vraag/1"])
+                                 f"/beheer/{AZC}/vraag/1", f"/beheer/{AZC}/kring", f"/beheer/{AZC}/bijdragen",
+                                 f"/beheer/{AZC}/moderatie", f"/beheer/{AZC}/bijeenkomsten"])
 def test_pages_need_a_login(client, url):
     response = client.get(url)
     assert response.status_code == 303
@@ -190,7 +191,7 @@ def test_hide_and_unhide_an_idea(as_coordinator, coordinator, db):
     response = post(as_coordinator, f"/beheer/{AZC}/verbergen",
                     {"table": "ideas", "number": "1", "reason": "Dit idee scheldt mensen uit."})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/beheer/{AZC}/#I1"
+    assert response.headers["Location"] == f"/beheer/{AZC}/moderatie#I1"
     [public] = store.ideas(db, AZC)
     assert public["hidden_reason"] == "Dit idee scheldt mensen uit."
     assert public["title"] is None and public["body"] is None and public["author_name"] is None
@@ -198,7 +199,7 @@ def test_hide_and_unhide_an_idea(as_coordinator, coordinator, db):
     assert store.pending_changes(db)[1] == {AZC}
 
     # The coordinator still sees the text, marked as hidden, and can show it again.
-    page = as_coordinator.get(f"/beheer/{AZC}/").get_data(as_text=True)
+    page = as_coordinator.get(f"/beheer/{AZC}/moderatie").get_data(as_text=True)
     assert "Weg met iedereen" in page and "Verborgen" in page and "Toon I1 weer op de site" in page
 
     response = post(as_coordinator, f"/beheer/{AZC}/tonen", {"table": "ideas", "number": "1"})
@@ -233,15 +234,15 @@ def test_hiding_something_that_does_not_exist(as_coordinator, db, data, status):
 def test_a_name_is_taken_off_a_contribution_on_request(as_coordinator, db):
     """AVG: someone who gave a name with an idea, but never joined, asks for it to go."""
     store.add_idea(db, AZC, title="Een moestuin", author_name="Jan de Vries")
-    page = as_coordinator.get(f"/beheer/{AZC}/").get_data(as_text=True)
+    page = as_coordinator.get(f"/beheer/{AZC}/moderatie").get_data(as_text=True)
     assert "Haal de naam bij I1 weg" in page
     response = post(as_coordinator, f"/beheer/{AZC}/naam-weghalen", {"table": "ideas", "number": "1"})
-    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/#I1"
+    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/moderatie#I1"
     [idea] = store.ideas(db, AZC)
     assert (idea["title"], idea["author_name"]) == ("Een moestuin", None)
     assert audit_actions(db) == [("marieke", "remove_name", AZC)]
     assert "Jan de Vries" not in " ".join(e["detail"] for e in audit.entries(db))
-    assert "Haal de naam bij I1 weg" not in as_coordinator.get(f"/beheer/{AZC}/").get_data(as_text=True)
+    assert "Haal de naam bij I1 weg" not in as_coordinator.get(f"/beheer/{AZC}/moderatie").get_data(as_text=True)
     assert post(as_coordinator, f"/beheer/{AZC}/naam-weghalen", {"table": "ideas", "number": "9"}).status_code == 404
 
 
@@ -249,10 +250,11 @@ def test_the_confirmation_mail_is_sent_again(as_coordinator, settings, db):
     """The link expired or the mail got lost: the coordinator sends it again, without seeing the address."""
     ans = store.add_member(db, AZC, name="Ans", relation="resident", email="ans@example.org")
     bo = store.add_member(db, AZC, name="Bo", relation="newcomer")
-    page = as_coordinator.get(f"/beheer/{AZC}/").get_data(as_text=True)
+    page = as_coordinator.get(f"/beheer/{AZC}/kring").get_data(as_text=True)
     assert "Stuur Ans de bevestigingsmail opnieuw" in page and "ans@example.org" not in page
     response = post(as_coordinator, f"/beheer/{AZC}/lid/{ans}/bevestigingsmail")
-    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/#kring"
+    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/kring#lid-{ans}"
+    assert f'<tr id="lid-{ans}">' in page
     [message] = [email.message_from_bytes(p.read_bytes()) for p in Path(settings["SAMENPLAN_OUTBOX"]).glob("*.eml")]
     assert message["To"] == "ans@example.org"
     link = re.search(r"http://localhost(/deelnemen/\S+)", message.get_payload(decode=True).decode()).group(1)
@@ -274,7 +276,7 @@ def test_a_meeting_is_recorded_for_the_verslag(as_coordinator, settings, db):
     response = post(as_coordinator, f"/beheer/{AZC}/bijeenkomst",
                     {"held_on": "12-11-2026", "place": "Buurtavond in het buurthuis", "attendees": "35",
                      "note": "Veel vragen over de veiligheid."})
-    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/#bijeenkomsten"
+    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/bijeenkomsten"
     assert store.meetings(db, AZC) == [{"held_on": "2026-11-12", "place": "Buurtavond in het buurthuis",
                                         "attendees": 35, "note": "Veel vragen over de veiligheid."}]
     assert audit_actions(db) == [("marieke", "meeting", AZC)]
@@ -293,7 +295,7 @@ def test_a_meeting_needs_a_past_day_and_a_place(as_coordinator, db):
     page = response.get_data(as_text=True)
     for field in ("held_on", "place", "attendees"):
         assert f'href="#bijeenkomst-{field}"' in page
-    assert '<details class="moderate" open>' in page
+    assert "<h1>Bijeenkomsten: " in page and "<title>Fout: " in page  # the page of the task, again
     assert store.meetings(db, AZC) == [] and audit.entries(db) == []
 
 
@@ -315,7 +317,7 @@ def test_enter_an_idea_from_paper(as_coordinator, coordinator, db):
     response = post(as_coordinator, f"/beheer/{AZC}/namens/idee",
                     {"channel": "paper", "title": "Bankje bij de vijver", "body": "Van een briefje", "cost": "450"})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/beheer/{AZC}/#ideeen"
+    assert response.headers["Location"] == f"/beheer/{AZC}/bijdragen#I1"
     row = db["ideas"].get(1)
     assert (row["title"], row["channel"], row["entered_by"], row["cost"]) == (
         "Bankje bij de vijver", "paper", coordinator["id"], 450)
@@ -327,7 +329,7 @@ def test_enter_an_idea_from_paper(as_coordinator, coordinator, db):
 def test_enter_a_member_at_the_door_without_email(as_coordinator, coordinator, db):
     response = post(as_coordinator, f"/beheer/{AZC}/namens/kring",
                     {"channel": "door", "name": "Henk", "relation": "resident", "email": "henk@example.org"})
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/kring#lid-1"
     row = db.execute("select name, channel, entered_by, email from members").fetchone()
     assert row == ("Henk", "door", coordinator["id"], None)
     # Names stay out of the append-only log, so erasing a person stays possible.
@@ -337,7 +339,7 @@ def test_enter_a_member_at_the_door_without_email(as_coordinator, coordinator, d
 def test_enter_a_question_from_a_meeting(as_coordinator, db):
     response = post(as_coordinator, f"/beheer/{AZC}/namens/vraag",
                     {"channel": "meeting", "text": "Komen er kinderen?", "author_name": "Mo"})
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/bijdragen#V1"
     [question] = store.questions(db, AZC)
     assert (question["text"], question["channel"], question["author_name"]) == ("Komen er kinderen?", "meeting", "Mo")
 
@@ -354,6 +356,8 @@ def test_invalid_input_on_behalf_gives_400_naming_each_field(as_coordinator, db,
     page = response.get_data(as_text=True)
     for field in fields:
         assert f'href="#namens-{kind}-{field}"' in page
+    # Shown again on the page that holds the form.
+    assert ("<h1>Kring: " if kind == "kring" else "<h1>Ideeën en vragen: ") in page
     assert audit.entries(db) == [] and store.idea_count(db, AZC) == 0
 
 
@@ -458,7 +462,7 @@ def test_professional_answers_a_question(as_professional, professional, db):
     assert "Hoeveel mensen komen er?" in page and '<label for="antwoord-text">' in page
     response = post(as_professional, f"/beheer/{AZC}/vraag/1", {"text": "Ongeveer veertig."})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/beheer/{AZC}/#V1"
+    assert response.headers["Location"] == f"/beheer/{AZC}/bijdragen#V1"
     [question] = store.questions(db, AZC)
     [answer] = question["answers"]
     assert (answer["text"], answer["display_name"], answer["organisation"]) == (
@@ -524,10 +528,13 @@ def test_professional_sees_the_kwestie_without_moderation_or_personal_data(as_pr
     store.add_idea(db, AZC, title="Zichtbaar idee")
     store.add_idea(db, AZC, title="Verborgen tekst")
     store.set_hidden(db, "ideas", AZC, 2, reason="Ging over een persoon")
-    page = as_professional.get(f"/beheer/{AZC}/").get_data(as_text=True)
+    page = as_professional.get(f"/beheer/{AZC}/bijdragen").get_data(as_text=True)
     assert "Zichtbaar idee" in page and "Ging over een persoon" in page
-    assert "Verborgen tekst" not in page and "verbergen" not in page and 'name="phase"' not in page
-    assert "Ans" not in page and "ans@example.org" not in page
+    assert "Verborgen tekst" not in page and "verbergen" not in page and "<form" not in page.split("</nav>", 2)[-1]
+    for url in (f"/beheer/{AZC}/", f"/beheer/{AZC}/kring"):
+        page = as_professional.get(url).get_data(as_text=True)
+        assert 'name="phase"' not in page and "Wat nu?" not in page
+        assert "Ans" not in page and "ans@example.org" not in page
 
 
 def test_professional_does_not_see_drafts(as_professional, settings):
@@ -546,19 +553,23 @@ def test_kwestie_page_shows_contributions_and_never_an_email_address(as_coordina
     store.add_member(db, AZC, name="Cor", relation="newcomer", channel="door")
     store.add_idea(db, AZC, title="Koffie op zaterdag", channel="paper")
     store.add_question(db, AZC, text="Hoe lang blijven ze?")
-    response = as_coordinator.get(f"/beheer/{AZC}/")
+    response = as_coordinator.get(f"/beheer/{AZC}/kring")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "@example.org" not in page
     assert re.search(r"<th scope=\"row\">Ans</th>.*?<td>ja</td>", page, re.S)
     assert re.search(r"<th scope=\"row\">Bram</th>.*?<td>nee\s*<form", page, re.S)
     assert re.search(r"<th scope=\"row\">Cor</th>.*?aan de deur.*?<td>geen e-mailadres</td>", page, re.S)
-    assert "Koffie op zaterdag" in page and "op papier" in page and "Beantwoord V1" in page
     assert page.count("<h1") == 1
+    page = as_coordinator.get(f"/beheer/{AZC}/bijdragen").get_data(as_text=True)
+    assert "Koffie op zaterdag" in page and "op papier" in page and "Beantwoord V1" in page
+    assert "@example.org" not in page and page.count("<h1") == 1
 
 
 @pytest.mark.parametrize("url", ["/beheer/bestaat-niet/", "/beheer/bestaat-niet/vraag/1", f"/beheer/{AZC}/vraag/9",
-                                 "/beheer/..%2Fetc/", "/beheer/logboek/5/"])
+                                 "/beheer/..%2Fetc/", "/beheer/logboek/5/", "/beheer/bestaat-niet/kring",
+                                 "/beheer/bestaat-niet/bijdragen", "/beheer/bestaat-niet/moderatie",
+                                 "/beheer/bestaat-niet/bijeenkomsten"])
 def test_unknown_things_are_404(as_coordinator, url):
     assert as_coordinator.get(url).status_code == 404
 

@@ -477,6 +477,14 @@ def test_kwestie_page_links_to_the_plan(as_coordinator, kwestie):
     assert f'href="{PLAN}"' in page
 
 
+def test_the_plan_page_has_the_kwestie_navigation_and_links_to_the_ideas(as_coordinator, kwestie):
+    propose_two(as_coordinator)
+    page = as_coordinator.get(PLAN).get_data(as_text=True)
+    assert f'<a href="{PLAN}" aria-current="page">Plan en rondes</a>' in page
+    assert f'<a href="{PLAN}#plan">Opvolging</a>' in page  # the follow-up is a section of this page
+    assert f'href="/beheer/{SLUG}/bijdragen#I1">I1</a>' in page
+
+
 def test_a_broken_chain_is_shown_not_a_500(as_coordinator, settings, db, kwestie):
     folder = plan.plan_folder(settings, SLUG)
     folder.mkdir(parents=True)

@@ -1,23 +1,28 @@
 """/beheer/: the coordinator's area. Login, moderation, input on someone's
 behalf, phase changes, answers by professionals, accounts and the audit log.
 
+A kwestie has a page per task (TASKS: overzicht, kring, bijdragen, moderatie,
+bijeenkomsten; the plan's pages are beheer_plan.py's), each with the same
+navigation. A POST goes back to the page of its task; a form with errors is
+shown again on that page.
+
 Every write is one transaction together with its audit log entry, then the
 rebuild worker is woken and the browser is sent back with 303. Every POST
 carries the session's CSRF token (csrf.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request,
                    session, url_for)
 
-from .. import accounts, audit, beheer_forms, moderation, phases, store, throttle
+from .. import accounts, audit, beheer_forms, moderation, next_steps, phases, store, throttle
 from .. import db as database
-from ..issues import (CONTRIBUTION_PHASES, IssueFileError, issue_files, read_issue, sort_key)
+from ..dutch import datum
+from ..issues import CONTRIBUTION_PHASES, IssueFileError, issue_files, read_issue, sort_key
 from ..labels import CHANNELS, PHASES
 from ..store import KINDS
-from ..dutch import datum
 from . import csrf, notify
 from .auth import coordinator_required, is_coordinator, load_user, login_required, safe_next
 from .db import get_db
@@ -114,22 +119,60 @@ def index():
     issues, problems = all_issues()
     if not is_coordinator():
         issues, problems = [i for i in issues if i.is_public], []
-    counts = moderation.overview(get_db(), [i.slug for i in issues])
-    return render_template("beheer/index.html", issues=issues, counts=counts, problems=problems)
-
-
-def render_kwestie(issue, status=200, *, form=None, values=None, errors=None, refused=()):
-    """The kwestie's page; `form` names the one form to show again with values and errors."""
     db = get_db()
+    counts = moderation.overview(db, [i.slug for i in issues])
+    steps = {}
+    if is_coordinator():  # what to do next is the coordinator's work
+        steps = {i.slug: next_steps.next_steps(db, settings(), i, phases.today(), counts[i.slug]) for i in issues}
+    return render_template("beheer/index.html", issues=issues, counts=counts, problems=problems, steps=steps,
+                           can_create="beheer_tekst.new" in current_app.view_functions)
+
+
+# A kwestie's pages, one per task. Each names what it shows; `form` is the one form
+# shown again with values and errors, on the page that holds it.
+
+
+def _overview(db, issue):
+    return {"circle_size": sum(store.circle(db, issue.slug).values()),
+            "targets": {t: PHASES[t] for t in phases.TRANSITIONS[issue.phase]},
+            "steps": next_steps.next_steps(db, settings(), issue, phases.today()) if is_coordinator() else []}
+
+
+def _circle(db, issue):
     circle = store.circle(db, issue.slug)
+    return {"circle": circle, "circle_size": sum(circle.values()),
+            "members": moderation.members(db, issue.slug) if is_coordinator() else []}
+
+
+def _contributions(db, issue):
+    return {name: moderation.contributions(db, name, issue.slug) for name in ("ideas", "questions", "objections")}
+
+
+def _meetings(db, issue):
+    return {"meetings": store.meetings(db, issue.slug)}
+
+
+@dataclass(frozen=True)
+class Task:
+    template: str
+    context: Callable  # (db, issue) -> what the page shows
+    endpoint: str
+
+
+TASKS = {
+    "overzicht": Task("beheer/kwestie.html", _overview, "beheer.kwestie"),
+    "kring": Task("beheer/kring.html", _circle, "beheer.circle_page"),
+    "bijdragen": Task("beheer/bijdragen.html", _contributions, "beheer.contributions_page"),
+    "moderatie": Task("beheer/moderatie.html", _contributions, "beheer.moderation_page"),
+    "bijeenkomsten": Task("beheer/bijeenkomsten.html", _meetings, "beheer.meetings_page"),
+}
+
+
+def render_task(issue, task, status=200, *, form=None, values=None, errors=None, refused=()):
+    """One task page of the kwestie (TASKS); `form` names the form to show again."""
+    page = TASKS[task]
     return render_template(
-        "beheer/kwestie.html", issue=issue, circle=circle, circle_size=sum(circle.values()),
-        members=moderation.members(db, issue.slug) if is_coordinator() else [],
-        ideas=moderation.contributions(db, "ideas", issue.slug),
-        questions=moderation.contributions(db, "questions", issue.slug),
-        objections=moderation.contributions(db, "objections", issue.slug),
-        meetings=store.meetings(db, issue.slug),
-        targets={t: PHASES[t] for t in phases.TRANSITIONS[issue.phase]}, channels=beheer_forms.BEHALF_CHANNELS,
+        page.template, issue=issue, **page.context(get_db(), issue), channels=beheer_forms.BEHALF_CHANNELS,
         open_for_contributions=issue.phase in CONTRIBUTION_PHASES, coordinator=is_coordinator(),
         form=form, values={form: values or {}}, errors={form: errors or {}}, refused=refused,
     ), status
@@ -138,7 +181,31 @@ def render_kwestie(issue, status=200, *, form=None, values=None, errors=None, re
 @bp.get("/<slug>/")
 @login_required
 def kwestie(slug):
-    return render_kwestie(find_issue(slug))
+    return render_task(find_issue(slug), "overzicht")
+
+
+@bp.get("/<slug>/kring")
+@login_required
+def circle_page(slug):
+    return render_task(find_issue(slug), "kring")
+
+
+@bp.get("/<slug>/bijdragen")
+@login_required
+def contributions_page(slug):
+    return render_task(find_issue(slug), "bijdragen")
+
+
+@bp.get("/<slug>/moderatie")
+@coordinator_required
+def moderation_page(slug):
+    return render_task(find_issue(slug), "moderatie")
+
+
+@bp.get("/<slug>/bijeenkomsten")
+@coordinator_required
+def meetings_page(slug):
+    return render_task(find_issue(slug), "bijeenkomsten")
 
 
 # Moderation -------------------------------------------------------------------
@@ -160,13 +227,14 @@ def hide(slug):
     code = f"{KINDS[table]}{number}"
     values, errors = beheer_forms.validate_reason(request.form)
     if errors:
-        return render_kwestie(issue, 400, form=f"verberg-{code}", values=values, errors=errors)
+        return render_task(issue, "moderatie", 400, form=f"verberg-{code}", values=values, errors=errors)
     db = get_db()
     with database.write(db):
         if not store.set_hidden(db, table, issue.slug, number, reason=values["reason"], user_id=g.user["id"]):
             abort(404)
         audit.record(db, g.user, "hide", issue.slug, f"{code}: {values['reason']}")
-    return done(f"{code} is verborgen. Op de site staat nu de reden.", slug=issue.slug, anchor=code)
+    return done(f"{code} is verborgen. Op de site staat nu de reden.", "beheer.moderation_page", code,
+                slug=issue.slug)
 
 
 def change_contribution(slug, action, change, message):
@@ -180,7 +248,7 @@ def change_contribution(slug, action, change, message):
         if not change(db, table, issue.slug, number):
             abort(404)
         audit.record(db, g.user, action, issue.slug, code)
-    return done(message.format(code=code), slug=issue.slug, anchor=code)
+    return done(message.format(code=code), "beheer.moderation_page", code, slug=issue.slug)
 
 
 @bp.post("/<slug>/tonen")
@@ -205,14 +273,14 @@ def add_meeting(slug):
     issue = find_issue(slug)
     values, errors = beheer_forms.validate_meeting(request.form, phases.today())
     if errors:
-        return render_kwestie(issue, 400, form="bijeenkomst", values=values, errors=errors)
+        return render_task(issue, "bijeenkomsten", 400, form="bijeenkomst", values=values, errors=errors)
     db = get_db()
     with database.write(db):
         store.add_meeting(db, issue.slug, held_on=values["held_on"], place=values["place"],
                           attendees=values["attendees"], note=values["note"], entered_by=g.user["id"])
         audit.record(db, g.user, "meeting", issue.slug, f"{values['held_on'].isoformat()}, {values['place']}")
-    return done(f"De bijeenkomst van {datum(values['held_on'])} staat in het verslag.", slug=issue.slug,
-                anchor="bijeenkomsten")
+    return done(f"De bijeenkomst van {datum(values['held_on'])} staat in het verslag.", "beheer.meetings_page",
+                slug=issue.slug)
 
 
 # Phase --------------------------------------------------------------------------
@@ -224,13 +292,13 @@ def change_phase(slug):
     issue = find_issue(slug)
     values, errors = beheer_forms.validate_phase(request.form, phases.TRANSITIONS[issue.phase])
     if errors:
-        return render_kwestie(issue, 400, form="fase", values=values, errors=errors)
+        return render_task(issue, "overzicht", 400, form="fase", values=values, errors=errors)
     target = values["phase"]
     refused = phase_refusals(issue, target)
     if refused:
-        return render_kwestie(issue, 409, form="fase", values=values, refused=refused)
+        return render_task(issue, "overzicht", 409, form="fase", values=values, refused=refused)
     move_phase(issue, target)
-    return done(f"De fase is nu ‘{PHASES[target]}’.", slug=issue.slug, anchor="fase")
+    return done(f"De fase is nu ‘{PHASES[target]}’.", slug=issue.slug)
 
 
 @bp.post("/<slug>/lid/<int:number>/bevestigingsmail")
@@ -249,7 +317,8 @@ def resend_confirmation(slug, number):
                                secret=secret()):
         return error_response(503, "De mail kon nu niet worden verstuurd. Probeer het later nog eens.")
     audit.record(db, g.user, "resend_confirmation", issue.slug, f"lid {member['id']}")
-    return done(f"{member['name']} krijgt de bevestigingsmail opnieuw.", slug=issue.slug, anchor="kring")
+    return done(f"{member['name']} krijgt de bevestigingsmail opnieuw.", "beheer.circle_page",
+                f"lid-{member['id']}", slug=issue.slug)
 
 
 # On someone's behalf ----------------------------------------------------------
@@ -260,7 +329,7 @@ class OnBehalf:
     validate: Callable
     save: Callable  # (db, slug, values, user_id) -> code
     action: str
-    anchor: str
+    task: str  # the page that holds the form (TASKS)
 
 
 def _save_member(db, slug, values, user_id):
@@ -277,8 +346,8 @@ def _save_question(db, slug, values, user_id):
 
 ON_BEHALF = {
     "kring": OnBehalf(beheer_forms.validate_member, _save_member, "enter_member", "kring"),
-    "idee": OnBehalf(beheer_forms.validate_idea, _save_idea, "enter_idea", "ideeen"),
-    "vraag": OnBehalf(beheer_forms.validate_question, _save_question, "enter_question", "vragen"),
+    "idee": OnBehalf(beheer_forms.validate_idea, _save_idea, "enter_idea", "bijdragen"),
+    "vraag": OnBehalf(beheer_forms.validate_question, _save_question, "enter_question", "bijdragen"),
 }
 
 
@@ -290,13 +359,15 @@ def on_behalf(slug, kind):
     open_for_contributions(issue)
     values, errors = entry.validate(request.form)
     if errors:
-        return render_kwestie(issue, 400, form=f"namens-{kind}", values=values, errors=errors)
+        return render_task(issue, entry.task, 400, form=f"namens-{kind}", values=values, errors=errors)
     db = get_db()
     with database.write(db):
         code = entry.save(db, issue.slug, values, g.user["id"])
         # Codes only: the log is append-only, so it must not hold names (AVG).
         audit.record(db, g.user, entry.action, issue.slug, f"{code}, {CHANNELS[values['channel']]}")
-    return done(f"Opgeslagen: {code}, {CHANNELS[values['channel']]}.", slug=issue.slug, anchor=entry.anchor)
+    # Back to the new row: I4, V2, or the member's row (lid-12) in the circle's table.
+    return done(f"Opgeslagen: {code}, {CHANNELS[values['channel']]}.", TASKS[entry.task].endpoint,
+                code.replace(" ", "-"), slug=issue.slug)
 
 
 # Answers by professionals --------------------------------------------------------
@@ -324,7 +395,8 @@ def answer(slug, number):
     with database.write(db):
         store.add_answer(db, issue.slug, number, user_id=g.user["id"], text=values["text"])
         audit.record(db, g.user, "answer", issue.slug, f"V{number}")
-    return done(f"Je antwoord op V{number} staat op de site.", slug=issue.slug, anchor=f"V{number}")
+    return done(f"Je antwoord op V{number} staat op de site.", "beheer.contributions_page", f"V{number}",
+                slug=issue.slug)
 
 
 # Accounts and the audit log -----------------------------------------------------
@@ -371,6 +443,8 @@ def disable_user(number):
     user = account_numbered(number)
     if user["id"] == g.user["id"]:
         return error_response(409, OWN_ACCOUNT)
+    if user["disabled_at"]:  # sent twice: nothing to do, and nothing to log
+        return error_response(409, f"Account ‘{user['username']}’ staat al uit.")
     db = get_db()
     with database.write(db):
         accounts.set_disabled(db, user["username"], True)
@@ -383,6 +457,8 @@ def disable_user(number):
 @coordinator_required
 def enable_user(number):
     user = account_numbered(number)
+    if not user["disabled_at"]:
+        return error_response(409, f"Account ‘{user['username']}’ staat al aan.")
     db = get_db()
     with database.write(db):
         accounts.set_disabled(db, user["username"], False)
@@ -414,6 +490,27 @@ def set_password(number):
         session["session_version"] = accounts.session_version(changed)
     return done(f"Account ‘{user['username']}’ heeft een nieuw wachtwoord. Geef het persoonlijk door. "
                 "Wie ermee was ingelogd, is uitgelogd.", "beheer.users", anchor=f"account-{user['id']}")
+
+
+@bp.post("/gebruikers/<int:number>/rol")
+@coordinator_required
+def set_role(number):
+    """Coordinator or professional. The rules (not one's own, never no coordinator left) are
+    accounts.set_role's, so the command line obeys them too."""
+    user = account_numbered(number)
+    role = request.form.get("role") or ""
+    if role not in accounts.ROLES:
+        return error_response(400, "Kies de rol professional of coördinator.")
+    db = get_db()
+    try:
+        with database.write(db):
+            accounts.set_role(db, user["username"], role, by=g.user["id"])
+            audit.record(db, g.user, "set_role", None,
+                         f"{user['username']}: {accounts.ROLES[user['role']]} → {accounts.ROLES[role]}")
+    except ValueError as error:
+        return error_response(409, str(error))
+    return done(f"Account ‘{user['username']}’ is nu {accounts.ROLES[role]}.", "beheer.users",
+                anchor=f"account-{user['id']}")
 
 
 @bp.get("/logboek", defaults={"page": 1})

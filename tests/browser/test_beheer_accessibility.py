@@ -1,5 +1,7 @@
 """axe-core scan of every /beheer/ page type, logged in through the real login form."""
 
+import datetime
+
 import pytest
 
 from participation import accounts, store
@@ -27,7 +29,18 @@ BEHEER_PAGES = [
     ("kwesties", "beheer/index", "/beheer/"),
     ("kwestie", "beheer/kwestie", f"/beheer/{SLUG}/"),
     ("kwestie after a refused phase change", "beheer/kwestie", f"/beheer/{SLUG}/"),
-    ("kwestie with errors in a form", "beheer/kwestie", f"/beheer/{SLUG}/"),
+    ("kwestie with errors in the phase form", "beheer/kwestie", f"/beheer/{SLUG}/"),
+    ("circle", "beheer/kring", f"/beheer/{SLUG}/kring"),
+    ("circle with errors in a form", "beheer/kring", f"/beheer/{SLUG}/kring"),
+    ("ideas and questions", "beheer/bijdragen", f"/beheer/{SLUG}/bijdragen"),
+    ("ideas and questions with errors in a form", "beheer/bijdragen", f"/beheer/{SLUG}/bijdragen"),
+    ("moderation", "beheer/moderatie", f"/beheer/{SLUG}/moderatie"),
+    ("moderation with errors in a form", "beheer/moderatie", f"/beheer/{SLUG}/moderatie"),
+    ("meetings", "beheer/bijeenkomsten", f"/beheer/{SLUG}/bijeenkomsten"),
+    ("meetings with errors in a form", "beheer/bijeenkomsten", f"/beheer/{SLUG}/bijeenkomsten"),
+    ("kwestie text", "beheer/tekst", f"/beheer/{SLUG}/tekst"),
+    ("new kwestie", "beheer/tekst", "/beheer/nieuw"),
+    ("new kwestie with errors in the form", "beheer/tekst", "/beheer/nieuw"),
     ("answer form", "beheer/vraag", f"/beheer/{SLUG}/vraag/1"),
     ("accounts", "beheer/gebruikers", "/beheer/gebruikers"),
     ("audit log", "beheer/logboek", "/beheer/logboek"),
@@ -52,9 +65,31 @@ def refuse_phase_change(page):
     assert page.locator("#fase-geweigerd").count() == 1
 
 
-def send_empty_idea(page):
-    submit(page, "form[action$='/namens/idee']")
+def send_empty_phase(page):
+    submit(page, "form[action$='/fase']")
+    assert page.locator("#fase-fouten").count() == 1
+
+
+def send_empty(action):
+    """Send the form posting to `action` empty; the same page comes back with its errors."""
+    def send(page):
+        submit(page, f"form[action$='{action}']")
+        assert page.locator(".error-summary").count() == 1
+        assert page.locator("nav[aria-label='Deze kwestie'] a[aria-current=page]").count() == 1
+    return send
+
+
+def save_an_empty_kwestie(page):
+    with page.expect_navigation():
+        page.locator("main form button[value=save]").click()
     assert page.locator(".error-summary").count() == 1
+
+
+def hide_without_a_reason(page):
+    page.locator("details:has(form[action$='/verbergen']) > summary").first.click()
+    with page.expect_navigation():
+        page.locator("form[action$='/verbergen'] button[type=submit]").first.click()
+    assert page.locator("#verberg-I1-fouten").count() == 1
 
 
 def send_empty_login(page):
@@ -123,7 +158,12 @@ def adopt_a_plan(page):
 ACTIONS = {
     "login with errors": send_empty_login,
     "kwestie after a refused phase change": refuse_phase_change,
-    "kwestie with errors in a form": send_empty_idea,
+    "kwestie with errors in the phase form": send_empty_phase,
+    "circle with errors in a form": send_empty("/namens/kring"),
+    "ideas and questions with errors in a form": send_empty("/namens/idee"),
+    "moderation with errors in a form": hide_without_a_reason,
+    "meetings with errors in a form": send_empty("/bijeenkomst"),
+    "new kwestie with errors in the form": save_an_empty_kwestie,
     "plan with errors in a form": send_empty_agreement,
     "plan during a round": object_during_a_round,
     "plan after a refused adoption": refuse_adoption,
@@ -149,6 +189,8 @@ def beheer_data(site):
         store.add_idea(db, SLUG, title="Iets met een naam", channel="paper")
         store.set_hidden(db, "ideas", SLUG, 2, reason="Er stond een naam in.")
         store.add_question(db, SLUG, text="Hoeveel mensen komen er?", channel="meeting")
+        store.add_meeting(db, SLUG, held_on=datetime.date(2026, 11, 12), place="Buurtavond in het buurthuis", attendees=35,
+                          note="Veel vragen over de veiligheid.")
         for slug, people in ((ROUND_SLUG, ("Ans", "Bram")), (ADOPTED_SLUG, ("Cor",))):
             write_issue(site.env["SAMENPLAN_CONTENT"], slug, phase="proposing", title=f"Plan voor {slug}",
                         constraints="Alles volgens de wet.", budget="10000")

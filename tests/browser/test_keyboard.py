@@ -122,3 +122,34 @@ def test_text_can_be_zoomed_to_200_percent(browser, site):
     assert page.evaluate("getComputedStyle(document.body).fontSize") == "36px"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()
+
+
+def test_a_coordinator_goes_from_task_to_task_with_the_keyboard(page, site):
+    """The kwestie's navigation in /beheer/: each link reached with Tab, opened with Enter,
+    and the page opened is the one marked as current."""
+    from participation import accounts
+    from participation import db as database
+
+    db = database.connect(site.env["SAMENPLAN_DATABASE"])
+    try:
+        if "toetsenbord" not in {u["username"] for u in accounts.list_users(db)}:  # the site is shared
+            accounts.create_user(db, "toetsenbord", "een-lang-wachtwoord", "coordinator", "Met het toetsenbord")
+    finally:
+        db.close()
+    page.goto(site.url + "/beheer/inloggen")
+    tab_to(page, "#inloggen-username")
+    page.keyboard.type("toetsenbord")
+    page.keyboard.press("Tab")
+    page.keyboard.type("een-lang-wachtwoord")
+    page.keyboard.press("Enter")
+    page.wait_for_url(site.url + "/beheer/")
+
+    tab_to(page, f"main table a[href='/beheer/{AZC}/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/beheer/{AZC}/")
+    for address in ("kring", "bijdragen", "moderatie", "bijeenkomsten", "plan/"):
+        tab_to(page, f"nav[aria-label='Deze kwestie'] a[href='/beheer/{AZC}/{address}']")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/beheer/{AZC}/{address}")
+        current = page.locator("nav[aria-label='Deze kwestie'] a[aria-current=page]")
+        assert current.get_attribute("href") == f"/beheer/{AZC}/{address}"
