@@ -107,6 +107,27 @@ def test_write_preview_save_and_publish_a_kwestie(page, site, writer, axe_source
     main = public[public.index('<main'):]
     assert main.index(QUESTION) < main.index("Wat al vaststaat") < main.index("Wat er speelt")
 
+    # Now open, a new question is a dated change on the public page, with the old text.
+    page.goto(f"{site.url}/beheer/{SLUG}/tekst")
+    page.fill("#kwestie-question", "Wat is er nodig voor een speeltuin waar alle kinderen kunnen spelen?")
+    click(page, "button[value=save]")
+    assert page.locator(".notice").inner_text().startswith("De tekst van de kwestie is opgeslagen.")
+    assert wait_for(lambda: 'id="veranderd"' in requests.get(f"{site.url}/kwesties/{SLUG}/", timeout=5).text)
+    public = requests.get(f"{site.url}/kwesties/{SLUG}/", timeout=5).text
+    changes = public[public.index('id="veranderd"'):]
+    assert "de open vraag veranderde" in changes and QUESTION in changes
+
+
+def test_a_hand_written_kwestie_saved_unchanged_in_the_browser_stays_byte_identical(page, site, writer):
+    path = Path(site.env["SAMENPLAN_CONTENT"]) / "kwesties" / AZC / "kwestie.md"
+    before = path.read_bytes()
+    log_in(page, site)
+    page.goto(f"{site.url}/beheer/{AZC}/tekst")
+    click(page, "button[value=save]")
+    assert page.url.endswith(f"/beheer/{AZC}/tekst")
+    assert "opgeslagen" in page.locator(".notice").inner_text()
+    assert path.read_bytes() == before
+
 
 def test_the_text_page_of_an_open_kwestie(page, site, writer, axe_source):
     log_in(page, site)
