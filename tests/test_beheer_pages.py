@@ -38,6 +38,7 @@ TASK_PAGES = [
     ("moderatie", "moderatie"),
     ("bijeenkomsten", "bijeenkomsten"),
     ("plan", "plan/"),
+    ("opvolging", "opvolging"),
 ]
 FOR_PROFESSIONALS = {"overzicht", "kring", "bijdragen"}
 
@@ -65,7 +66,7 @@ def test_every_task_page_has_the_navigation_with_itself_marked(as_coordinator, s
         hrefs = [href for href, _ in links]
         assert hrefs == [f"/beheer/{slug}/", f"/beheer/{slug}/tekst", f"/beheer/{slug}/kring",
                          f"/beheer/{slug}/bijdragen", f"/beheer/{slug}/moderatie", f"/beheer/{slug}/bijeenkomsten",
-                         f"/beheer/{slug}/plan/", f"/beheer/{slug}/plan/#plan"]
+                         f"/beheer/{slug}/plan/", f"/beheer/{slug}/opvolging"]
 
 
 def test_the_text_page_the_navigation_links_to_exists(as_coordinator):

@@ -149,7 +149,7 @@ def test_the_whole_flow_from_ideas_to_a_followed_up_plan(as_coordinator, coordin
 
     # Follow-up: a status (version 2) and the municipality's response (version 3).
     response = post(client, f"{PLAN}uitvoering/1", {"status": "in_progress", "note": "De eerste ochtend was vol."})
-    assert response.status_code == 303 and response.headers["Location"] == f"{PLAN}#plan-A1"
+    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{SLUG}/opvolging#plan-A1"
     response = post(client, f"{PLAN}reactie/1", {"decision": "fund", "text": "We betalen de koffie in 2027.",
                                                  "review_at": "2027-06-01"})
     assert response.status_code == 303
@@ -481,7 +481,7 @@ def test_the_plan_page_has_the_kwestie_navigation_and_links_to_the_ideas(as_coor
     propose_two(as_coordinator)
     page = as_coordinator.get(PLAN).get_data(as_text=True)
     assert f'<a href="{PLAN}" aria-current="page">Plan en rondes</a>' in page
-    assert f'<a href="{PLAN}#plan">Opvolging</a>' in page  # the follow-up is a section of this page
+    assert f'<a href="/beheer/{SLUG}/opvolging">Opvolging</a>' in page
     assert f'href="/beheer/{SLUG}/bijdragen#I1">I1</a>' in page
 
 

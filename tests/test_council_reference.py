@@ -53,7 +53,7 @@ def test_a_response_with_a_council_reference_is_kept_and_shown_everywhere(as_coo
     # The day typed the Dutch way, as in the other date fields of the form.
     response = respond(client, council_reference="RV 2027-014", council_date=HELD.strftime("%d-%m-%Y"),
                        council_decision=DECISION)
-    assert response.status_code == 303 and response.headers["Location"] == f"{PLAN}#plan-A1"
+    assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{SLUG}/opvolging#plan-A1"
 
     # The version file: kind response, the council under the response, only the keys given.
     [first, latest] = versions(settings, db)
@@ -75,7 +75,7 @@ def test_a_response_with_a_council_reference_is_kept_and_shown_everywhere(as_coo
     assert sentence in mail.get_payload(decode=True).decode()
 
     # /beheer/: beside the response, and the form filled in with it for the next change.
-    page = client.get(PLAN).get_data(as_text=True)
+    page = client.get(f"/beheer/{SLUG}/opvolging").get_data(as_text=True)
     full = f"Gemeenteraad: RV 2027-014, raadsvergadering van {datum(HELD)}. Besluit van de raad: {DECISION}."
     assert full in text(page)
     assert 'id="reactie-A1-council_reference" name="council_reference" value="RV 2027-014"' in page

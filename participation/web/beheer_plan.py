@@ -93,17 +93,19 @@ def plan_context(issue):
     }
 
 
-def render_plan(issue, status=200, *, form=None, values=None, errors=None, refused=None):
-    """The plan page; `form` names the one form to show again with values and errors."""
+def render_plan(issue, status=200, *, form=None, values=None, errors=None, refused=None, follow_up=False):
+    """The plan page, or with follow_up the Opvolging page (the adopted plan's status and the
+    municipality's response); `form` names the one form to show again with values and errors."""
     return render_template(
-        "beheer/plan.html", issue=issue, **plan_context(issue),
+        "beheer/opvolging.html" if follow_up else "beheer/plan.html", issue=issue, **plan_context(issue),
         form=form, values={form: values or {}}, errors={form: errors or {}}, refused=refusal(refused),
+        follow_up=follow_up,
     ), status
 
 
-def refuse(issue, error, form=None, values=None):
+def refuse(issue, error, form=None, values=None, follow_up=False):
     """The rules say no: 409, the page with the reasons, and the form as it was sent."""
-    return render_plan(issue, 409, form=form, values=values, refused=error)
+    return render_plan(issue, 409, form=form, values=values, refused=error, follow_up=follow_up)
 
 
 def plan_issue(slug):
@@ -116,14 +118,20 @@ def plan_issue(slug):
     return issue
 
 
-def back(message, issue, anchor):
-    return done(message, "beheer_plan.plan_page", anchor=anchor, slug=issue.slug)
+def back(message, issue, anchor, endpoint="beheer_plan.plan_page"):
+    return done(message, endpoint, anchor=anchor, slug=issue.slug)
 
 
 @bp.get("/<slug>/plan/")
 @coordinator_required
 def plan_page(slug):
     return render_plan(find_issue(slug))
+
+
+@bp.get("/<slug>/opvolging")
+@coordinator_required
+def follow_up_page(slug):
+    return render_plan(find_issue(slug), follow_up=True)
 
 
 # Agreements ---------------------------------------------------------------------------
@@ -326,7 +334,7 @@ def status_update(slug, number):
     form = f"status-A{number}"
     values, errors = beheer_forms.validate_status(request.form, phases.today())
     if errors:
-        return render_plan(issue, 400, form=form, values=values, errors=errors)
+        return render_plan(issue, 400, form=form, values=values, errors=errors, follow_up=True)
     db = get_db()
     try:
         with database.write(db):
@@ -336,9 +344,9 @@ def status_update(slug, number):
             audit.record(db, g.user, "status_update", issue.slug,
                          f"A{number}: {values['status']}, versie {version.number}, {version.sha256}")
     except REFUSALS as error:
-        return refuse(issue, error, form, values)
+        return refuse(issue, error, form, values, follow_up=True)
     return back(f"De status van A{number} is nu ‘{AGREEMENT_STATUSES[values['status']]}’ (versie {version.number}).",
-                issue, f"plan-A{number}")
+                issue, f"plan-A{number}", "beheer_plan.follow_up_page")
 
 
 @bp.post("/<slug>/plan/reactie/<int:number>")
@@ -348,7 +356,7 @@ def municipality_response(slug, number):
     form = f"reactie-A{number}"
     values, errors = beheer_forms.validate_municipality_response(request.form, phases.today())
     if errors:
-        return render_plan(issue, 400, form=form, values=values, errors=errors)
+        return render_plan(issue, 400, form=form, values=values, errors=errors, follow_up=True)
     answer = {"decision": values["decision"], "text": values["text"]}
     if values["review_at"]:
         answer["review_at"] = values["review_at"].isoformat()
@@ -364,6 +372,6 @@ def municipality_response(slug, number):
             audit.record(db, g.user, "response", issue.slug,
                          f"A{number}: {values['decision']}, versie {version.number}, {version.sha256}")
     except REFUSALS as error:
-        return refuse(issue, error, form, values)
+        return refuse(issue, error, form, values, follow_up=True)
     return back(f"De reactie van de gemeente op A{number} staat in versie {version.number}." + tell_circle(issue, version),
-                issue, f"plan-A{number}")
+                issue, f"plan-A{number}", "beheer_plan.follow_up_page")

@@ -50,6 +50,9 @@ BEHEER_PAGES = [
     ("plan after a refused adoption", "beheer/plan", f"/beheer/{ROUND_SLUG}/plan/"),
     ("plan with errors closing an objection", "beheer/plan", f"/beheer/{ROUND_SLUG}/plan/"),
     ("plan with an adopted plan", "beheer/plan", f"/beheer/{ADOPTED_SLUG}/plan/"),
+    # After the adoption above: the follow-up forms, and one sent empty.
+    ("follow-up of the adopted plan", "beheer/opvolging", f"/beheer/{ADOPTED_SLUG}/opvolging"),
+    ("follow-up with errors", "beheer/opvolging", f"/beheer/{ADOPTED_SLUG}/opvolging"),
     ("plan with objections from residents", "beheer/plan", "/beheer/kwestie-proposing/plan/"),
 ]
 
@@ -155,7 +158,15 @@ def adopt_a_plan(page):
     assert page.locator("#plan-A1").count() == 1
 
 
+def send_empty_status(page):
+    page.locator("details:has(form[action*='/plan/uitvoering/']) > summary").first.click()
+    page.fill("form[action*='/plan/uitvoering/'] textarea", "")
+    submit(page, "form[action*='/plan/uitvoering/']")
+    assert page.locator(".error-summary").count() == 1
+
+
 ACTIONS = {
+    "follow-up with errors": send_empty_status,
     "login with errors": send_empty_login,
     "kwestie after a refused phase change": refuse_phase_change,
     "kwestie with errors in the phase form": send_empty_phase,
