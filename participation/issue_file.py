@@ -256,7 +256,7 @@ def save_issue(settings, values, *, slug, issue=None, today, based_on=None):
         target = folder / slug / ISSUE_FILE
         if target.parent.exists():
             raise IssueTextError(f"Er is al een kwestie met de naam ‘{slug}’ in het adres. Kies een andere naam.")
-        _write(target, render({**values, "phase": "draft"}), new=True)
+        write_file(target, render({**values, "phase": "draft"}), new=True)
         return []
     if issue.phase == "closed":
         raise IssueTextError("Deze kwestie is gesloten. Wat er staat, blijft staan als archief.")
@@ -274,7 +274,7 @@ def save_issue(settings, values, *, slug, issue=None, today, based_on=None):
     changes = [] if issue.phase == "draft" else relied_on_changes(old, new)
     if changes:
         record_changes(path.parent, today, changes)
-    _write(path, render(new, old_text))
+    write_file(path, render(new, old_text))
     if slug != issue.slug:
         os.rename(path.parent, folder / slug)
     return changes
@@ -288,7 +288,7 @@ def set_ideas_until(settings, issue, until, *, today):
         raise IssueTextError("Kies vandaag of een dag na vandaag. Een dag die al voorbij is, kan niet.")
     path = Path(issue.source_path)
     old_text = path.read_text(encoding="utf-8")
-    _write(path, render({**text_values(old_text), "ideas_until": until}, old_text))
+    write_file(path, render({**text_values(old_text), "ideas_until": until}, old_text))
 
 
 def set_photo(settings, issue, data, alt):
@@ -298,9 +298,9 @@ def set_photo(settings, issue, data, alt):
     if not alt.strip():
         raise IssueTextError("Schrijf op wat de foto laat zien.")
     path = Path(issue.source_path)
-    _write(path.parent / photo.FILE, data, new=not (path.parent / photo.FILE).exists())
+    write_file(path.parent / photo.FILE, data, new=not (path.parent / photo.FILE).exists())
     old_text = path.read_text(encoding="utf-8")
-    _write(path, render({"image": photo.FILE, "image_alt": alt.strip()}, old_text))
+    write_file(path, render({"image": photo.FILE, "image_alt": alt.strip()}, old_text))
 
 
 def remove_photo(settings, issue):
@@ -309,7 +309,7 @@ def remove_photo(settings, issue):
         raise IssueTextError("Deze kwestie is gesloten. Wat er staat, blijft staan als archief.")
     path = Path(issue.source_path)
     old_text = path.read_text(encoding="utf-8")
-    _write(path, render({"image": "", "image_alt": ""}, old_text))
+    write_file(path, render({"image": "", "image_alt": ""}, old_text))
     if issue.image:
         with contextlib.suppress(FileNotFoundError):
             (path.parent / issue.image).unlink()
@@ -322,7 +322,7 @@ def record_changes(folder, today, changes):
     entries = list(entries or [])
     for field, old, new in changes:
         entries.append({"date": today.isoformat(), "field": field, "old": old, "new": new})
-    _write(path, yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=100),
+    write_file(path, yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=100),
            new=not path.exists())
 
 
@@ -340,8 +340,9 @@ def preview(settings, values, slug, phase="open", issue=None):
         return read_issue(path, settings)
 
 
-def _write(path, text, new=False):
-    """Write atomically: a temporary file beside it, then a rename."""
+def write_file(path, text, new=False):
+    """Write atomically (a temporary file beside it, then a rename), so the site generator
+    never reads half a file; an existing file keeps its permissions."""
     path = Path(path)
     if new:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,15 +4,11 @@ The phase lives in kwestie.md (content/ is the source of truth for kwesties),
 so a change rewrites that file's `Phase:` line and nothing else.
 """
 
-import contextlib
 import datetime
-import os
 import re
-import stat
-import tempfile
-from pathlib import Path
 
 from .dutch import LOCAL_TIME, datum
+from .issue_file import write_file
 from .issues import PUBLIC_PHASES, IssueFileError, issues_folder
 from .labels import PHASES
 
@@ -84,26 +80,10 @@ def set_phase(settings, issue, target):
     match = PHASE_LINE.search(text, 0, _header_end(text))
     if match is None:
         raise IssueFileError(f"{path}: geen regel ‘Phase:’ gevonden")
-    _replace(Path(path), text[:match.start(1)] + target + text[match.end(1):])
+    write_file(path, text[:match.start(1)] + target + text[match.end(1):])
 
 
 def _header_end(text):
     """Where the metadata ends: at the first empty line."""
     match = re.search(r"\r?\n[ \t]*\r?\n", text)
     return match.start() + 1 if match else len(text)
-
-
-def _replace(path, text):
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kwestie-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

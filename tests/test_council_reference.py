@@ -84,7 +84,7 @@ def test_a_response_with_a_council_reference_is_kept_and_shown_everywhere(as_coo
 
     build(settings)
     kwestie_page = text(read(settings, f"kwesties/{SLUG}/index.html"))
-    assert f"Reactie van de gemeente: {REASON}" in kwestie_page and full in kwestie_page
+    assert f"de gemeente betaalt het. {REASON} {full}" in kwestie_page  # as on the plan page
     verslag = text(read(settings, f"kwesties/{SLUG}/verslag/index.html"))
     assert f"de gemeente betaalt het. {REASON} {full}" in verslag
     assert f"{datum(HELD)}: Gemeenteraad over A1 (RV 2027-014): {DECISION}." in verslag  # in "Hoe het ging"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from participation import consent, phases, plan, store
+from participation import consent, issue_file, phases, plan, store
 from participation import db as database
 from participation.issues import Issue, IssueFileError, read_issue
 
@@ -1201,7 +1201,7 @@ def test_set_phase_writes_beside_the_file_and_keeps_its_mode(settings, monkeypat
         replaced.append((os.path.dirname(source), os.path.dirname(target)))
         return real_replace(source, target)
 
-    monkeypatch.setattr(phases.os, "replace", replace)
+    monkeypatch.setattr(issue_file.os, "replace", replace)
     phases.set_phase(settings, read_issue(path, settings), "proposing")
     assert replaced == [(str(path.parent), str(path.parent))]
     assert path.stat().st_mode & 0o777 == 0o640
@@ -1214,7 +1214,7 @@ def test_a_failed_phase_change_leaves_the_file_and_no_temporary_file(settings, m
     def replace(source, target):
         raise OSError("disk full")
 
-    monkeypatch.setattr(phases.os, "replace", replace)
+    monkeypatch.setattr(issue_file.os, "replace", replace)
     with pytest.raises(OSError, match="disk full"):
         phases.set_phase(settings, read_issue(path, settings), "proposing")
     assert path.read_bytes() == before and [p.name for p in path.parent.iterdir()] == ["kwestie.md"]
@@ -1244,7 +1244,7 @@ def test_kwestie_md_stays_utf_8_on_a_machine_with_another_locale(settings, monke
     before = path.read_bytes()
     issue = read_issue(path, settings)
     monkeypatch.setattr(phases, "open", latin1_default(builtins.open), raising=False)
-    monkeypatch.setattr(phases.os, "fdopen", latin1_default(os.fdopen))
+    monkeypatch.setattr(issue_file.os, "fdopen", latin1_default(os.fdopen))
     phases.set_phase(settings, issue, "proposing")
     monkeypatch.undo()
     assert path.read_bytes() == before.replace(b"Phase: open", b"Phase: proposing")
@@ -1257,7 +1257,7 @@ def test_a_failed_phase_change_reports_its_own_error_when_the_temporary_file_is_
         os.unlink(source)
         raise OSError("disk full")
 
-    monkeypatch.setattr(phases.os, "replace", replace)
+    monkeypatch.setattr(issue_file.os, "replace", replace)
     with pytest.raises(OSError, match="disk full"):
         phases.set_phase(settings, read_issue(path, settings), "proposing")
     assert "Phase: open" in path.read_text(encoding="utf-8")
