@@ -270,3 +270,12 @@ def test_a_save_based_on_an_older_text_is_refused_and_keeps_what_was_typed(clien
     again = form_fields(page)
     assert post(client, f"/beheer/{AZC}/tekst", {**again, "action": "save"}).status_code == 303
     assert read_issue(path, settings).summary.striptags() == "Mijn samenvatting"
+
+
+def test_a_kwestie_made_by_samenplan_new_saved_unchanged_stays_byte_identical(client, settings, coordinator):
+    from participation.issues import new_issue
+    path = new_issue(settings, "uit-de-terminal")
+    before = path.read_bytes()
+    fields = form_fields(client.get("/beheer/uit-de-terminal/tekst").get_data(as_text=True))
+    assert post(client, "/beheer/uit-de-terminal/tekst", {**fields, "action": "save"}).status_code == 303
+    assert path.read_bytes() == before
