@@ -164,11 +164,18 @@ def idea_count(db, slug):
     return db.execute("select count(*) from ideas where issue = ?", [slug]).fetchone()[0]
 
 
-def ideas(db, slug, *, limit=None, offset=0, newest_first=False):
-    """Public ideas of a kwestie, oldest first unless newest_first."""
-    order = "desc" if newest_first else "asc"
-    sql = f"select * from ideas where issue = ? order by number {order}"
-    params = [slug]
+def _select(table, slug, member_id, newest_first):
+    """The SQL and parameters for a kwestie's rows, or only those of one member."""
+    sql, params = f"select * from {table} where issue = ?", [slug]
+    if member_id is not None:
+        sql += " and member_id = ?"
+        params.append(member_id)
+    return sql + f" order by number {'desc' if newest_first else 'asc'}", params
+
+
+def ideas(db, slug, *, limit=None, offset=0, newest_first=False, member_id=None):
+    """Public ideas of a kwestie (or of one member), oldest first unless newest_first."""
+    sql, params = _select("ideas", slug, member_id, newest_first)
     if limit is not None:
         sql += " limit ? offset ?"
         params += [limit, offset]
@@ -179,15 +186,31 @@ def question_count(db, slug):
     return db.execute("select count(*) from questions where issue = ?", [slug]).fetchone()[0]
 
 
-def questions(db, slug, *, limit=None, offset=0, newest_first=False):
-    """Public questions, oldest first unless newest_first, each with its answers and who gave them."""
-    order = "desc" if newest_first else "asc"
-    sql = f"select * from questions where issue = ? order by number {order}"
-    params = [slug]
+def questions(db, slug, *, limit=None, offset=0, newest_first=False, member_id=None):
+    """Public questions (or one member's), oldest first unless newest_first, each with its
+    answers and who gave them."""
+    sql, params = _select("questions", slug, member_id, newest_first)
     if limit is not None:
         sql += " limit ? offset ?"
         params += [limit, offset]
-    result = [_public("questions", row) for row in db.query(sql, params)]
+    return _with_answers(db, slug, [_public("questions", row) for row in db.query(sql, params)])
+
+
+def contribution(db, slug, public_id):
+    """The public row of one idea or question (I3, V2; a question with its answers), or None."""
+    table = {"I": "ideas", "V": "questions"}.get(public_id[:1])
+    number = public_id[1:]
+    if table is None or not (number.isascii() and number.isdigit() and len(number) <= 9):
+        return None
+    rows = [_public(table, row) for row in db.query(
+        f"select * from {table} where issue = ? and number = ?", [slug, int(number)])]
+    if rows and table == "questions":
+        _with_answers(db, slug, rows)
+    return rows[0] if rows else None
+
+
+def _with_answers(db, slug, result):
+    """Give each public question its answers; returns the list."""
     answers = db.query(
         "select q.number, a.text, a.created_at, u.display_name, u.organisation from answers a "
         "join questions q on q.id = a.question_id join users u on u.id = a.user_id "

@@ -4,6 +4,8 @@
 - member: a member's personal link, to object and withdraw without a password.
 - form: when a form was shown; a submission much faster than that is a robot. With a nonce,
   it is also the submission's one-time key: sent again, it stores nothing new.
+- thanks: in the 303 after a stored contribution, so only its sender sees the confirmation
+  page that shows it (an id alone can be guessed; this cannot).
 
 A token names what it is for (its salt), so one kind never passes for another.
 """
@@ -99,3 +101,18 @@ def form_age(secret, token, now=None):
     if age > FORM_MAX_AGE:
         raise TokenError(expired=True)
     return age
+
+
+def thanks_token(secret, slug, public_id, thanks):
+    """The confirmation of one stored contribution. Not timed: the same submission sent again
+    gets the same address; the page itself refuses contributions older than a few days."""
+    return URLSafeSerializer(secret, salt="thanks").dumps([slug, public_id, thanks])
+
+
+def read_thanks_token(secret, token):
+    """(slug, public id, thanks) from a confirmation token; TokenError when tampered."""
+    try:
+        slug, public_id, thanks = URLSafeSerializer(secret, salt="thanks").loads(token or "")
+    except (BadSignature, TypeError, ValueError, UnicodeError):
+        raise TokenError(expired=False)
+    return str(slug), str(public_id), str(thanks)

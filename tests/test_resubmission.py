@@ -26,6 +26,8 @@ def test_a_form_sent_again_is_stored_once(client, app, db):
     first, again = client.post(IDEA, data=data), client.post(IDEA, data=data)
     assert first.status_code == again.status_code == 303
     assert first.headers["Location"] == again.headers["Location"]
+    # Both lead to the same confirmation, showing the one idea that was stored.
+    assert "Bankje bij de vijver" in client.get(again.headers["Location"].split("#")[0]).get_data(as_text=True)
     assert [i["title"] for i in store.ideas(db, AZC)] == ["Bankje bij de vijver"]
     # One form, one idea: the same token with another text adds nothing either.
     assert client.post(IDEA, data={**data, "title": "Nog een idee"}).status_code == 303

@@ -1,6 +1,9 @@
 """End to end: the real `samenplan serve` process, real HTTP, the real database."""
 
+import email
+import re
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -41,7 +44,11 @@ def test_an_idea_reaches_the_static_page_and_survives_a_restart(server):
         allow_redirects=False, timeout=5,
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/kwesties/{AZC}/#bedankt-idee"
+    location = response.headers["Location"]
+    assert location.startswith(f"/deelnemen/{AZC}/bedankt/I1?t=") and location.endswith("#bedankt-idee")
+    # The confirmation shows the idea as it was stored, at once, before the page is rebuilt.
+    confirmation = requests.get(server.url + location, timeout=5)
+    assert confirmation.status_code == 200 and title in confirmation.text and "Fatma" in confirmation.text
     assert wait_for(page_shows(kwestie_url, title), timeout=15), "the idea did not appear within 15 s"
 
     server.stop()
@@ -134,3 +141,48 @@ def test_kill_9_under_load_loses_no_acknowledged_idea(server):
     ideas = f"{server.url}/kwesties/{AZC}/ideeen/"
     for n in acknowledged:
         assert wait_for(page_shows(ideas, f"Voor de crash {n}"), timeout=15), f"idea {n} is not on the page"
+
+
+def newest_mail_link(server):
+    """The /deelnemen/ link in the newest mail of the server's outbox."""
+    newest = sorted((Path(server.folder) / "outbox").glob("*.eml"))[-1]
+    body = email.message_from_bytes(newest.read_bytes()).get_payload(decode=True).decode()
+    return server.url + re.search(r"http://127\.0\.0\.1:\d+(/deelnemen/\S+)", body).group(1)
+
+
+def test_a_member_sends_an_idea_from_mijn_deelname_without_typing_a_name(server):
+    """Join with an address, confirm it through the mail, open the personal link from the second
+    mail, and send an idea from there: stored as the member's, shown on Mijn deelname."""
+    from participation import db as database
+
+    join = f"{server.url}/deelnemen/{AZC}/kring"
+    form = requests.get(join, timeout=5).text
+    time.sleep(1.1)
+    response = requests.post(join, data={"name": "Noor", "relation": "resident", "email": "noor@example.org",
+                                         "form_started": form_token_from(form)}, allow_redirects=False, timeout=5)
+    assert response.status_code == 303
+    next_steps = requests.get(server.url + response.headers["Location"], timeout=5).text
+    assert "Klik op de link in die mail" in next_steps and "noor@example.org" not in next_steps
+    assert requests.get(newest_mail_link(server), timeout=5).status_code == 200  # confirmed
+    personal = newest_mail_link(server)  # the personal link, from the second mail
+    mine = requests.get(personal, timeout=5)
+    assert mine.status_code == 200 and "<h1>Mijn deelname</h1>" in mine.text
+    idea_form_url = server.url + re.search(r'href="(/deelnemen/[^"]+/idee\?lid=[^"]+)"', mine.text).group(1)
+    idea_form = requests.get(idea_form_url, timeout=5).text
+    assert 'name="author_name"' not in idea_form and "Je stuurt dit idee als <strong>Noor</strong>" in idea_form
+    time.sleep(1.1)
+    lid = re.search(r'name="lid" value="([^"]+)"', idea_form).group(1)
+    sent = requests.post(f"{server.url}/deelnemen/{AZC}/idee", allow_redirects=False, timeout=5,
+                         data={"title": "Samen de tuin doen", "body": "Op woensdagmiddag.", "lid": lid,
+                               "form_started": form_token_from(idea_form)})
+    assert sent.status_code == 303
+    db = database.connect(server.env["SAMENPLAN_DATABASE"])
+    try:
+        row = db.execute("select i.author_name, i.member_id, m.name from ideas i join members m on m.id = i.member_id "
+                         "where i.title = 'Samen de tuin doen'").fetchone()
+    finally:
+        db.close()
+    assert row is not None and row[0] == row[2] == "Noor"
+    page = requests.get(personal, timeout=5).text
+    assert "Samen de tuin doen" in page and "Op woensdagmiddag." in page
+    assert wait_for(page_shows(f"{server.url}/kwesties/{AZC}/", "Samen de tuin doen"), timeout=15)

@@ -1,11 +1,17 @@
 """/deelnemen/<slug>/…: residents join the circle, send ideas, questions and objections.
 
-GET shows a form; POST checks the rate limit and the spam traps, validates,
-stores (committed before we answer) and redirects 303 to the kwestie page,
-where a confirmation is shown. Invalid input gets 400 with the form again,
-the input kept and an error summary. JSON clients get the same outcomes.
+GET shows a form; POST checks the rate limit, validates, checks the spam traps,
+stores (committed before we answer) and redirects 303 to a confirmation page
+that shows what was stored (its address is signed, so only the sender gets it).
+Invalid input gets 400 with the form again, the input kept and an error summary.
+JSON clients get the same outcomes.
+
+A member's personal link opens "Mijn deelname": what they sent, asked and objected
+to in this kwestie, and what they can still do. From there the idea and question
+forms carry the link (`lid`), so the contribution is stored as theirs.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import Callable
 
@@ -29,32 +35,51 @@ class Form:
     template: str
     validate: Callable
     save: Callable  # (db, slug, values) -> public id
-    thanks: str  # fragment id of the confirmation on the kwestie page
+    thanks: str  # fragment id of the confirmation (on its own page; the kwestie page has one too)
+    for_members: bool = False  # may carry a member's personal link (lid), to be stored as theirs
 
 
 FORMS = {
     "kring": Form("deelnemen/kring.html", forms.validate_member,
                   lambda db, slug, v: f"L{store.add_member(db, slug, **v)}", "bedankt-kring"),
     "idee": Form("deelnemen/idee.html", forms.validate_idea,
-                 lambda db, slug, v: f"I{store.add_idea(db, slug, **v)}", "bedankt-idee"),
+                 lambda db, slug, v: f"I{store.add_idea(db, slug, **v)}", "bedankt-idee", True),
     "vraag": Form("deelnemen/vraag.html", forms.validate_question,
-                  lambda db, slug, v: f"V{store.add_question(db, slug, **v)}", "bedankt-vraag"),
+                  lambda db, slug, v: f"V{store.add_question(db, slug, **v)}", "bedankt-vraag", True),
 }
 
 
 PERSONAL_PAGE_PHASES = CONTRIBUTION_PHASES + ("closed",)
 
 
-def render_form(template, issue, values, errors, status=200, **extra):
+def render_form(template, issue, values, errors, status=200, form_started=None, **extra):
     if errors and wants_json():
         return jsonify(error="Niet alles is goed ingevuld", fields=errors, status=400), 400
     html = render_template(template, issue=issue, values=values, errors=errors,
-                           form_started=tokens.form_token(secret()), **extra)
+                           form_started=form_started or tokens.form_token(secret()), **extra)
     return html, status
 
 
+def reusable_form_token(data):
+    """The form's own token, when a person sent it and only forgot a field: the fill time keeps
+    counting from when the form was first shown, so fixing one field quickly is not "too fast".
+    None (a fresh token) when the token is forged or expired, or the honeypot was filled."""
+    token = data.get("form_started")
+    if data.get("website") or not tokens.form_key(secret(), token):
+        return None
+    try:
+        tokens.form_age(secret(), token)
+    except tokens.TokenError:
+        return None
+    return token
+
+
 def spam_check(data):
-    """A Dutch message when the submission looks automated (honeypot, too fast), else None."""
+    """A Dutch message when the submission looks automated (honeypot, too fast), else None.
+
+    Only asked once every field is right: a person who forgot a field hears about that field,
+    not that they were "too fast". A robot gains nothing: its valid submission still meets
+    this check, and an invalid one is never stored."""
     if data.get("website"):
         return "We konden je bericht niet verwerken. Laat het veld ‘Laat dit veld leeg’ leeg."
     try:
@@ -72,10 +97,19 @@ def rate_limited():
     return not throttle.allow(get_db(), client, limit=config["RATE_LIMIT"], window=config["RATE_WINDOW"])
 
 
+# Confirmations with a page of their own, showing what was stored; the others stay on the kwestie page.
+THANKS_PAGES = ("bedankt-kring", "bedankt-kring-zonder-mail", "bedankt-idee", "bedankt-vraag")
+THANKS_DAYS = 7  # after that the confirmation page is gone; the contribution is on the kwestie page
+
+
 def stored(issue, public_id, thanks):
-    """The answer after a stored contribution: 303 to the kwestie page's confirmation."""
+    """The answer after a stored contribution: 303 to its confirmation."""
     notify_rebuild()
-    location = f"{settings()['SITEURL']}/kwesties/{issue.slug}/#{thanks}"
+    if thanks in THANKS_PAGES:
+        location = url_for("deelnemen.thanks_page", slug=issue.slug, public_id=public_id,
+                           t=tokens.thanks_token(secret(), issue.slug, public_id, thanks)) + f"#{thanks}"
+    else:
+        location = f"{settings()['SITEURL']}/kwesties/{issue.slug}/#{thanks}"
     if wants_json():
         response = jsonify(ok=True, id=public_id, location=location)
         response.status_code = 303
@@ -88,7 +122,7 @@ BUSY = ("Het is nu erg druk. Er is niets opgeslagen. Probeer het over een minuut
         "wat je schreef, staat er nog.")
 
 
-def busy(template, issue, values):
+def busy(template, issue, values, **extra):
     """503 when the database stayed locked: nothing stored, the form back with the input and the
     same form token, so sending it again is the same submission (stored once)."""
     if wants_json():
@@ -97,26 +131,38 @@ def busy(template, issue, values):
     else:
         response = make_response(render_template(
             template, issue=issue, values=values, errors={"_form": BUSY},
-            form_started=request.form.get("form_started") or tokens.form_token(secret())), 503)
+            form_started=request.form.get("form_started") or tokens.form_token(secret()), **extra), 503)
     response.headers["Retry-After"] = "60"
     return response
+
+
+LINK_GONE = ("Je persoonlijke link werkt hier niet meer. Er is niets opgeslagen. Vul je naam in als je wilt, "
+             "en verstuur het nog een keer. Of open het formulier opnieuw vanaf je persoonlijke pagina.")
 
 
 @bp.route("/<slug>/<kind>", methods=["GET", "POST"])
 def contribute(slug, kind):
     form = FORMS.get(kind) or abort(404)
     issue = find_issue(slug, CONTRIBUTION_PHASES)
-    if request.method == "GET":
-        return render_form(form.template, issue, {}, {})
+    lid = request.values.get("lid", "") if form.for_members else ""
+    member = member_from_token(issue, lid) if lid else None
+    extra = {"member": member, "lid": lid if member else ""}
+    if request.method == "GET":  # a link that does not work: the form as anyone gets it
+        return render_form(form.template, issue, {}, {}, **extra)
     values, errors = form.validate(request.form)
+    if lid and member is None:  # never store as someone else, nor silently without the name they expect
+        errors = {"_form": LINK_GONE, **errors}
+    if member:  # the name they joined with; erase_member finds it by member_id
+        values = {**values, "author_name": member["name"], "member_id": member["id"]}
     try:
         if rate_limited():
             return error_response(429)
+        if errors:  # a forgotten field is a field error, never "too fast"
+            return render_form(form.template, issue, values, errors, 400,
+                               form_started=reusable_form_token(request.form), **extra)
         problem = spam_check(request.form)
         if problem:
-            errors = {"_form": problem, **errors}
-        if errors:
-            return render_form(form.template, issue, values, errors, 400)
+            return render_form(form.template, issue, values, {"_form": problem}, 400, **extra)
         key = tokens.form_key(secret(), request.form.get("form_started"))
         db = get_db()
         with database.write(db):  # the contribution and its one-time key commit together
@@ -127,13 +173,50 @@ def contribute(slug, kind):
             if key:
                 store.remember_submission(db, key, public_id, form.thanks)
     except database.Busy:
-        return busy(form.template, issue, values)
+        return busy(form.template, issue, values, **extra)
     thanks = form.thanks
     if kind == "kring" and values["email"] and not notify.confirmation(
             settings(), issue, int(public_id[1:]), values["name"],
             values["email"], secret=secret()):
         thanks = "bedankt-kring-zonder-mail"  # stored all the same; say the mail did not go
     return stored(issue, public_id, thanks)
+
+
+NOT_YOURS = ("Deze bevestiging kunnen we niet laten zien. De link klopt niet, of is ouder dan een week. "
+             "Wat je stuurde, staat op de pagina van de kwestie.")
+
+
+@bp.get("/<slug>/bedankt/<public_id>")
+def thanks_page(slug, public_id):
+    """What was just stored, from the database, for its sender only (the signed `t`)."""
+    issue = find_issue(slug, PERSONAL_PAGE_PHASES)
+    try:
+        signed_slug, signed_id, thanks = tokens.read_thanks_token(secret(), request.args.get("t"))
+    except tokens.TokenError:
+        return error_response(400, NOT_YOURS)
+    if (signed_slug, signed_id) != (issue.slug, public_id) or thanks not in THANKS_PAGES:
+        return error_response(400, NOT_YOURS)
+    item = stored_item(get_db(), issue, public_id)
+    cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=THANKS_DAYS)
+    if item is None or datetime.datetime.fromisoformat(item["created_at"]) < cutoff:
+        return error_response(400, NOT_YOURS)
+    if wants_json():
+        return jsonify(ok=True, **item)
+    return render_template("deelnemen/bedankt.html", issue=issue, item=item, thanks=thanks,
+                           mail_sent=thanks != "bedankt-kring-zonder-mail")
+
+
+def stored_item(db, issue, public_id):
+    """An idea, a question or a membership as its confirmation shows it; never an e-mail address."""
+    if not public_id.startswith("L"):
+        return store.contribution(db, issue.slug, public_id)
+    number = forms.parse_number(public_id, "L")
+    member = store.member(db, number) if number else None
+    if member is None or member["issue"] != issue.slug:
+        return None
+    return {"id": public_id, "name": member["name"], "relation": member["relation"],
+            "relation_other": member["relation_other"], "created_at": member["created_at"],
+            "email_given": bool(member["email"]), "email_confirmed": bool(member["email_confirmed_at"])}
 
 
 def token_problem(error):
@@ -191,8 +274,9 @@ def personal(slug, token):
     return render_objection_page(issue, member, token, {}, {})
 
 
-def render_objection_page(issue, member, token, values, errors, status=200, form="bezwaar"):
-    """The personal page; `form` is the one its values and errors belong to (bezwaar or ronde)."""
+def render_objection_page(issue, member, token, values, errors, status=200, form="bezwaar", form_started=None):
+    """The personal page, "Mijn deelname"; `form` is the one its values and errors belong to
+    (bezwaar or ronde)."""
     db = get_db()
     round_ = consent.current_round(db, issue.slug)
     mine = consent.answer_of(db, round_, member["id"]) if round_ else {}
@@ -209,13 +293,22 @@ def render_objection_page(issue, member, token, values, errors, status=200, form
     round_values = {f"answer_{n}": row["answer"] for n, row in mine.items() if row["current"]}
     forms_state = {"bezwaar": ({}, {}), "ronde": (round_values, {})}
     forms_state[form] = ({**forms_state[form][0], **values}, errors)
+    can_object = issue.phase in OBJECTION_PHASES
     return render_form(
-        "deelnemen/bezwaar.html", issue, forms_state["bezwaar"][0], forms_state["bezwaar"][1], status,
+        "deelnemen/deelname.html", issue, forms_state["bezwaar"][0], forms_state["bezwaar"][1], status,
+        form_started=form_started,
         member=member, token=token, agreements=agreements, own_objections=own,
-        can_object=issue.phase in OBJECTION_PHASES,
+        can_object=can_object,
         consent_round=round_, round_over=bool(round_) and consent.round_over(round_),
         round_agreements=round_agreements, my_answers=mine, changed=changed,
         round_values=forms_state["ronde"][0], round_errors=forms_state["ronde"][1],
+        my_ideas=store.ideas(db, issue.slug, member_id=member["id"]),
+        my_questions=store.questions(db, issue.slug, member_id=member["id"]),
+        # What still waits for them: agreements of the round without an answer on their current text,
+        # and objections whose agreement was amended since.
+        unanswered=[a["code"] for a in round_agreements
+                    if not (a["number"] in mine and mine[a["number"]]["current"])],
+        to_reconsider=[o for o in own if o["amended"] and can_object],
     )
 
 
@@ -233,11 +326,12 @@ def objection(slug):
     db = get_db()
     numbers = {a["number"] for a in store.agreements(db, issue.slug) if a["status"] == "concept"}
     values, errors = forms.validate_objection(request.form, numbers)
-    problem = spam_check(request.form)
+    problem = None if errors else spam_check(request.form)  # field errors first, as in contribute
     if problem:
-        errors = {"_form": problem, **errors}
+        errors = {"_form": problem}
     if errors:
-        return render_objection_page(issue, member, token, values, errors, 400)
+        return render_objection_page(issue, member, token, values, errors, 400,
+                                     form_started=None if problem else reusable_form_token(request.form))
     try:
         number = consent.raise_objection(db, issue, member, values["agreement"], values["reason"], values["kind"])
     except consent.ConsentError as error:

@@ -81,22 +81,94 @@ def test_no_wcag_violations(page, site, axe_source, name, template, url, submit)
     assert found == [], "\n".join(f"{v['id']} ({v['help']}): {v['nodes']}" for v in found)
 
 
+def assert_no_violations(page, axe_source):
+    assert page.locator("h1").count() == 1, "one h1 per page"
+    found = violations(page, axe_source)
+    assert found == [], "\n".join(f"{v['id']} ({v['help']}): {v['nodes']}" for v in found)
+
+
 def test_personal_pages_have_no_violations(page, site, axe_source):
-    """E-mail confirmed, the personal page, and an objection with errors."""
+    """E-mail confirmed, Mijn deelname in a round, and an objection with errors."""
     page.goto(join_with_email(site, "kwestie-proposing", "Mila", "mila@example.org"))
     assert page.locator("h1").inner_text() == "Je e-mailadres is bevestigd"
-    assert violations(page, axe_source) == []
+    assert_no_violations(page, axe_source)
     page.goto(newest_mail_link(site))
-    assert page.locator("h1").inner_text() == "Jouw bezwaren"
+    assert page.locator("h1").inner_text() == "Mijn deelname"
     assert page.locator("#ronde").count() == 1  # a round is open: the agreements with their facts
-    assert violations(page, axe_source) == []
+    assert page.locator("#te-doen + ul a[href='#ronde']").count() == 1  # and it says so first
+    assert_no_violations(page, axe_source)
     with page.expect_navigation():
         page.locator("form[action$='/bezwaar'] button[type=submit]").click()
     assert page.locator(".error-summary").count() == 1
-    assert violations(page, axe_source) == []
+    assert_no_violations(page, axe_source)
+    with page.expect_navigation():  # the round form sent without an answer
+        page.locator("form[action$='/instemmen'] button[type=submit]").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_no_violations(page, axe_source)
 
 
-PERSONAL_TEMPLATES = {"deelnemen/bezwaar", "deelnemen/bevestigd"}  # scanned by the test above
+@pytest.fixture
+def room_in_the_rate_limit(site):
+    """These tests send more forms than one person would, from the one address all browser tests
+    share (20 a window): forget their posts afterwards, so the tests after them are not refused
+    with 429. The rate limit itself is tested in tests/test_circle.py."""
+    yield
+    from participation import db as database
+
+    db = database.connect(site.env["SAMENPLAN_DATABASE"])
+    try:
+        with database.write(db):
+            db.execute("delete from rate_events")
+    finally:
+        db.close()
+
+
+def test_mijn_deelname_while_open_and_its_forms_have_no_violations(page, site, axe_source, room_in_the_rate_limit):
+    """Mijn deelname with nothing yet; the idea and question forms as the member (also with
+    errors); the confirmations; and the page again with the idea and the question on it."""
+    page.goto(join_with_email(site, AZC, "Sem", "sem@example.org"))
+    page.goto(newest_mail_link(site))
+    personal = page.url
+    assert page.locator("h1").inner_text() == "Mijn deelname"
+    assert_no_violations(page, axe_source)
+    for kind, field, text in (("idee", "#idee-title", "Een bankje bij de bushalte"),
+                              ("vraag", "#vraag-text", "Wie maakt het bankje schoon?")):
+        with page.expect_navigation():
+            page.locator(f"#te-doen + ul a[href*='/{kind}?lid=']").click()
+        assert page.locator("input[name=author_name]").count() == 0  # no name to type
+        assert_no_violations(page, axe_source)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert page.locator(".error-summary").count() == 1
+        assert_no_violations(page, axe_source)
+        page.fill(field, text)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert "/bedankt/" in page.url and text in page.locator("main").inner_text()
+        assert_no_violations(page, axe_source)
+        page.goto(personal)
+    assert "Een bankje bij de bushalte" in page.locator("section[aria-labelledby=ideeen]").inner_text()
+    assert "Nog geen antwoord." in page.locator("section[aria-labelledby=vragen]").inner_text()
+    assert_no_violations(page, axe_source)
+
+
+def test_the_circle_confirmations_have_no_violations(page, site, axe_source, room_in_the_rate_limit):
+    """Joining without and with an address: what happens next, on a page of its own."""
+    for data in ({"name": "Lot", "relation": "resident"}, {"name": "Mo", "relation": "resident", "email": "mo@example.org"}):
+        page.goto(f"{site.url}/deelnemen/{AZC}/kring")
+        page.fill("#kring-name", data["name"])
+        page.check("#kring-relation")
+        if "email" in data:
+            page.fill("#kring-email", data["email"])
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert "/bedankt/L" in page.url and page.locator("h1#bedankt-kring").count() == 1
+        assert "@" not in page.locator("main").inner_text()
+        assert_no_violations(page, axe_source)
+
+
+# Scanned by the tests above: they need a personal link or a signed confirmation address.
+PERSONAL_TEMPLATES = {"deelnemen/deelname", "deelnemen/bevestigd", "deelnemen/bedankt"}
 
 
 def test_every_page_template_is_scanned():
