@@ -11,6 +11,7 @@ coordinator's preview renders the same template with the same context
 import logging
 
 from . import consent, plan, store
+from .labels import PHASE_STEPS
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def plan_versions(settings, db, issue):
 
 def page_context(settings, db, issue, versions, plan_unconfirmed=False):
     """The variables of kwestie.html: the circle, the newest ideas and questions, the concept
-    plan and its round, the current plan version, objections."""
+    plan and its round, the current plan version, objections, and the phases as steps."""
     on_page = settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"]
     circle = store.circle(db, issue.slug)
     round_ = consent.current_round(db, issue.slug)
@@ -55,4 +56,31 @@ def page_context(settings, db, issue, versions, plan_unconfirmed=False):
         round_over=bool(round_) and consent.round_over(round_),
         objections=store.objections(db, issue.slug),
         accepting=issue.accepts_contributions,
+        steps=phase_steps(issue, versions, round_),
+        plan_adopted_on=first_adoption(versions),
     )
+
+
+def first_adoption(versions):
+    """When the circle first adopted a plan (a stored timestamp), or None.
+
+    Not the newest version's date: a response or a status update is a new
+    version too, but the plan was adopted on the first one."""
+    return next((v.data["adopted_at"] for v in versions if v.data["kind"] == "adoption"), None)
+
+
+def phase_steps(issue, versions, round_):
+    """The public phases in order, for "Waar staan we?": each with its short name, whether it
+    is now or already past, and the dates we know (start, end: a date, a timestamp or None)."""
+    order = list(PHASE_STEPS)
+    now = order.index(issue.phase) if issue.phase in order else -1  # a draft is before them all
+    dates = {
+        "open": (issue.opened, issue.ideas_until),
+        # Only a round of this phase: a later round in an adopted plan is not this step's end.
+        "proposing": (None, round_["ends_at"] if round_ and issue.phase == "proposing" else None),
+        "adopted": (first_adoption(versions), None),
+        "closed": (None, None),
+    }
+    return [dict(phase=phase, name=PHASE_STEPS[phase], current=n == now, past=n < now,
+                 start=dates[phase][0], end=dates[phase][1])
+            for n, phase in enumerate(order)]

@@ -13,6 +13,13 @@ PHASES = {
     "adopted": "gedragen plan",
     "closed": "gesloten",
 }
+# Public phase -> its short name as a step in "Waar staan we?" on the kwestie page.
+PHASE_STEPS = {
+    "open": "Ideeën",
+    "proposing": "Concept-plan",
+    "adopted": "Gedragen plan",
+    "closed": "Gesloten",
+}
 # How a contribution reached us.
 CHANNELS = {
     "web": "via de website",

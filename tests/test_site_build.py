@@ -16,6 +16,7 @@ from markupsafe import escape
 from participation import store
 from participation.build import build
 from participation.issues import load_public_issues
+from participation.labels import PHASE_STEPS
 
 from .conftest import AZC, FUND, write_issue
 
@@ -47,7 +48,9 @@ def test_kwestie_pages_show_question_constraints_and_phase(settings):
         assert issue.question in visible
         for constraint in issue.constraints:
             assert constraint in visible
-        assert f"Fase: {issue.phase_label}" in visible
+        # The phase is a step of "Waar staan we?", marked for screen readers and in words.
+        current = re.findall(r'<li class="step[^"]*" aria-current="step">(.*?)</li>', page, re.S)
+        assert len(current) == 1 and text(current[0]).strip().startswith(f"{PHASE_STEPS[issue.phase]} (nu)")
         assert '<html lang="nl">' in page
     assert "€ 250.000" in text(read(settings, f"kwesties/{FUND}/index.html"))
 
