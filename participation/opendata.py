@@ -84,11 +84,7 @@ CSV_COLUMNS = ["soort", "id", "over", "tekst", "toelichting", "kosten_euro", "na
                "verborgen_reden"]
 
 
-def neutralise(value):
-    """Keep a spreadsheet from running a cell as a formula (=, +, -, @ and friends)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
 
 def to_csv(state):
@@ -170,8 +166,12 @@ def csv_text(columns, rows):
 
 
 def cell(value):
+    """One CSV cell: None as empty, a formula-like text neutralised, a fraction with a decimal comma.
+    Texts first: most cells are, and /besluiten.csv is rewritten on every rebuild."""
+    if isinstance(value, str):
+        return "'" + value if value[:1] in FORMULA_START else value
     if value is None:
         return ""
     if isinstance(value, float):  # no column holds one today; Dutch Excel wants 2,5
         return str(value).replace(".", ",")
-    return neutralise(value)
+    return value

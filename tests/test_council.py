@@ -137,9 +137,10 @@ def test_csv_export_parses_and_neutralises_formulas(built):
 
 
 @pytest.mark.parametrize("value,expected", [("=1+1", "'=1+1"), ("+31", "'+31"), ("-2", "'-2"), ("@SUM", "'@SUM"),
-                                            ("\tx", "'\tx"), ("gewoon", "gewoon"), (12, 12)])
-def test_neutralise(value, expected):
-    assert opendata.neutralise(value) == expected
+                                            ("\tx", "'\tx"), ("gewoon", "gewoon"), (12, 12), (None, ""),
+                                            (2.5, "2,5"), ("", "")])
+def test_a_csv_cell_is_neutralised_and_written_as_dutch_excel_reads_it(value, expected):
+    assert opendata.cell(value) == expected
 
 
 def test_feeds_are_atom_with_an_entry_per_version(built):
