@@ -32,6 +32,7 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
     audit.py        the append-only audit log of everything done in /beheer/
     moderation.py   contributions including hidden ones, never an e-mail address
     next_steps.py   what the coordinator should do next for a kwestie ("Wat nu?")
+    digest.py       the weekly digest: what happened in a kwestie between two moments
     demo.py         the demo's circles
 
   Leaves

@@ -362,6 +362,27 @@ def restore(src, force=False, settings_file=None):
     return 0
 
 
+def digest(settings_file=None, now=None):
+    """Mail the weekly digest to every member who chose it and has news since their last one
+    (web/notify.weekly_digest); returns the number sent. Meant for cron, once a week."""
+    from . import db as database
+    from .issues import load_public_issues
+    from .web import create_app, notify
+
+    settings = load_settings(settings_file)
+    app = create_app(settings=settings)  # the mail text is a theme template, rendered by Flask
+    db = database.connect(settings["SAMENPLAN_DATABASE"])
+    sent = 0
+    try:
+        with app.app_context():
+            for issue in load_public_issues(settings):
+                sent += notify.weekly_digest(db, settings, issue, secret=app.config["SECRET_KEY"], now=now)
+    finally:
+        db.close()
+    print(f"Weekoverzicht: {sent} {'mail' if sent == 1 else 'mails'} verstuurd.")
+    return sent
+
+
 # The command line ---------------------------------------------------------------
 
 
@@ -464,6 +485,12 @@ def backup_command(settings_file, dest):
 @click.pass_obj
 def restore_command(settings_file, src, force):
     return restore(src, force, settings_file)
+
+
+@samenplan.command("digest", help="mail het weekoverzicht aan wie dat koos (cron, eens per week)")
+@click.pass_obj
+def digest_command(settings_file):
+    digest(settings_file)
 
 
 samenplan.add_command(plan_commands.plan_group)

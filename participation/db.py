@@ -240,8 +240,27 @@ def _answers_per_agreement(db):
     db["consent_responses"].drop()
 
 
+def _mail_choice(db):
+    """Members choose what mail they get: `every` event (as before), a `weekly` digest, or `none`;
+    digest_sent_at is when their last weekly digest went (samenplan digest)."""
+    existing = db["members"].columns_dict
+    if "mail_choice" not in existing:
+        db.execute("alter table members add column mail_choice text not null default 'every'")
+    if "digest_sent_at" not in existing:
+        db.execute("alter table members add column digest_sent_at text")
+
+
+def _own_changes(db):
+    """A member may change or withdraw their own idea or question while the kwestie is open:
+    when they last changed it (changed_at) and when they withdrew it (withdrawn_at)."""
+    for table in ("ideas", "questions"):
+        for column in ("changed_at", "withdrawn_at"):
+            if column not in db[table].columns_dict:
+                db[table].add_column(column, str)
+
+
 # Changes to stored data, oldest first; PRAGMA user_version counts those applied.
-MIGRATIONS = [_english_keys, _answers_per_agreement]
+MIGRATIONS = [_english_keys, _answers_per_agreement, _mail_choice, _own_changes]
 
 
 class Busy(Exception):

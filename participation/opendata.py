@@ -51,12 +51,13 @@ def public_state(db, issue, versions=(), siteurl=""):
         "ideas": [
             {"id": i["id"], "title": i["title"], "body": i["body"], "cost": i["cost"],
              "author_name": i["author_name"], "channel": i["channel"], "created_at": i["created_at"],
-             "hidden": _hidden(i)}
+             "changed_at": i.get("changed_at"), "withdrawn_at": i.get("withdrawn_at"), "hidden": _hidden(i)}
             for i in store.ideas(db, issue.slug)
         ],
         "questions": [
             {"id": q["id"], "text": q["text"], "author_name": q["author_name"], "channel": q["channel"],
-             "created_at": q["created_at"], "hidden": _hidden(q),
+             "created_at": q["created_at"], "changed_at": q.get("changed_at"),
+             "withdrawn_at": q.get("withdrawn_at"), "hidden": _hidden(q),
              "answers": [{"by": a["display_name"], "organisation": a["organisation"], "text": a["text"],
                           "created_at": a["created_at"]} for a in q["answers"]]}
             for q in store.questions(db, issue.slug)
@@ -93,10 +94,11 @@ def to_csv(state):
     hidden = lambda item: (item.get("hidden") or {}).get("reason")  # noqa: E731
     for i in state["ideas"]:
         rows.append(["idee", i["id"], "", i["title"], i["body"], i["cost"], i["author_name"], channel(i["channel"]),
-                     spreadsheet_time(i["created_at"]), "", hidden(i)])
+                     spreadsheet_time(i["created_at"]), "ingetrokken" if i.get("withdrawn_at") else "", hidden(i)])
     for q in state["questions"]:
+        status = "ingetrokken" if q.get("withdrawn_at") else "beantwoord" if q["answers"] else "open"
         rows.append(["vraag", q["id"], "", q["text"], "", None, q["author_name"], channel(q["channel"]),
-                     spreadsheet_time(q["created_at"]), "beantwoord" if q["answers"] else "open", hidden(q)])
+                     spreadsheet_time(q["created_at"]), status, hidden(q)])
         for a in q["answers"]:
             rows.append(["informatie", q["id"], q["id"], a["text"], a["organisation"], None, a["by"], "",
                          spreadsheet_time(a["created_at"]), "", None])

@@ -10,6 +10,7 @@ import datetime
 import json
 
 from . import db as database
+from .dutch import datum
 from .labels import CHANNELS
 
 # Contribution tables and the letter of their public id (I3, V2, B1).
@@ -148,13 +149,17 @@ def meetings(db, slug):
 
 
 def _public(table, row):
-    """A row as the public may see it: hidden ones without their text."""
+    """A row as the public may see it: hidden ones without their text and name, withdrawn
+    ones without their text."""
     row = dict(row)
     row.pop("hidden_by", None)
     row.pop("entered_by", None)
     row.pop("member_id", None)
     if row.get("hidden_at"):
         for field in HIDDEN_FIELDS[table]:
+            row[field] = None
+    if row.get("withdrawn_at"):
+        for field in WITHDRAWN_FIELDS.get(table, ()):
             row[field] = None
     row["id"] = f"{KINDS[table]}{row['number']}"
     return row
@@ -223,6 +228,81 @@ def _with_answers(db, slug, result):
         if question is not None:  # not on this page
             question["answers"].append(a)
     return result
+
+
+# A member changes or withdraws their own idea or question ---------------------
+
+# What a withdrawn contribution loses from the public record (the row, its number and dates stay).
+WITHDRAWN_FIELDS = {"ideas": ("title", "body", "cost"), "questions": ("text",)}
+OWN_CHANGE_PHASES = ("open",)  # while ideas are gathered; after that the circle works with them
+
+
+class NotAllowed(ValueError):
+    """The rules do not allow this change now; the message says why, in Dutch (409)."""
+
+
+def own_contribution(db, issue, table, number, member_id):
+    """The member's own idea or question I/V<number>, as the public sees it, if they may still
+    change it. LookupError when it is not theirs (or does not exist: never say which);
+    NotAllowed when the phase is not open, or it was withdrawn or hidden."""
+    if table not in WITHDRAWN_FIELDS:
+        raise ValueError(f"cannot change {table!r}")
+    rows = list(db.query(f"select * from {table} where issue = ? and number = ?", [issue.slug, number]))
+    if not rows or member_id is None or rows[0]["member_id"] != member_id:
+        raise LookupError(f"{KINDS[table]}{number} is niet van jou")
+    row = rows[0]
+    code = f"{KINDS[table]}{number}"
+    if issue.phase not in OWN_CHANGE_PHASES:
+        raise NotAllowed("Aanpassen of intrekken kan alleen zolang er ideeën en vragen worden verzameld, "
+                         f"en de kwestie is nu in de fase ‘{issue.phase_label}’.")
+    if row["withdrawn_at"]:
+        raise NotAllowed(f"Je hebt {code} al ingetrokken op {datum(row['withdrawn_at'])}, en dat kan niet meer terug.")
+    public = _public(table, row)
+    return _with_answers(db, issue.slug, [public])[0] if table == "questions" else public
+
+
+def change_refused(row):
+    """Why the text of this own contribution (from own_contribution) may not change, in Dutch; None if it may."""
+    if row.get("hidden_at"):
+        return f"De coördinator heeft {row['id']} verborgen, dus aanpassen kan niet, maar intrekken wel."
+    if row.get("answers"):
+        return (f"Een professional heeft {row['id']} al beantwoord, dus aanpassen kan niet meer "
+                "(het antwoord hoort bij je vraag zoals die was), maar intrekken wel.")
+    return None
+
+
+def _require_changeable_text(row):
+    refused = change_refused(row)
+    if refused:
+        raise NotAllowed(refused)
+
+
+def change_idea(db, issue, number, member_id, *, title, body="", cost=None):
+    """The member changes the text of their own idea I<number>, only while the kwestie is open."""
+    with database.write(db):
+        _require_changeable_text(own_contribution(db, issue, "ideas", number, member_id))
+        db.execute("update ideas set title = ?, body = ?, cost = ?, changed_at = ? where issue = ? and number = ?",
+                   [title, body, cost, database.now(), issue.slug, number])
+        _mark_changed(db, issue.slug)
+
+
+def change_question(db, issue, number, member_id, *, text):
+    """The member changes the text of their own question V<number>: only while open and not yet answered."""
+    with database.write(db):
+        _require_changeable_text(own_contribution(db, issue, "questions", number, member_id))
+        db.execute("update questions set text = ?, changed_at = ? where issue = ? and number = ?",
+                   [text, database.now(), issue.slug, number])
+        _mark_changed(db, issue.slug)
+
+
+def withdraw_contribution(db, issue, table, number, member_id):
+    """The member withdraws their own idea or question, only while open. The row stays (its
+    number, name and dates: the record stays honest); its text leaves the public record."""
+    with database.write(db):
+        own_contribution(db, issue, table, number, member_id)
+        db.execute(f"update {table} set withdrawn_at = ? where issue = ? and number = ?",
+                   [database.now(), issue.slug, number])
+        _mark_changed(db, issue.slug)
 
 
 # Agreements and objections --------------------------------------------------
@@ -434,3 +514,22 @@ def pending_changes(db):
 def clear_changes(db, up_to):
     with database.write(db):
         db.execute("delete from site_changes where id <= ?", [up_to])
+
+
+# What mail a member gets ----------------------------------------------------
+
+MAIL_CHOICES = ("every", "weekly", "none")  # every event (the default), a weekly digest, nothing
+
+
+def set_mail_choice(db, member_id, choice):
+    """What mail the member wants: every event, a weekly digest, or none (MAIL_CHOICES)."""
+    if choice not in MAIL_CHOICES:
+        raise ValueError(f"unknown mail choice {choice!r}")
+    with database.write(db):
+        db.execute("update members set mail_choice = ? where id = ?", [choice, member_id])
+
+
+def digest_sent(db, member_id, at):
+    """Remember when the member's weekly digest went, so the next one starts from there."""
+    with database.write(db):
+        db.execute("update members set digest_sent_at = ? where id = ?", [at, member_id])

@@ -29,7 +29,7 @@ LAYERS = {
     "templating": "templating",
     # The domain: what samenplan knows and decides. demo.py is the demo's seed data,
     # made through the domain alone.
-    "domain": """accounts audit backup beheer_forms consent council demo feeds forms
+    "domain": """accounts audit backup beheer_forms consent council demo digest feeds forms
                  issue_file issues kwestie_page moderation next_steps opendata phases plan store throttle""",
     # Leaves: import nothing of ours but labels, so anything may import them.
     "leaf": "__init__ db dutch keys labels mail photo poster settings tokens",

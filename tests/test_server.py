@@ -186,3 +186,49 @@ def test_a_member_sends_an_idea_from_mijn_deelname_without_typing_a_name(server)
     page = requests.get(personal, timeout=5).text
     assert "Samen de tuin doen" in page and "Op woensdagmiddag." in page
     assert wait_for(page_shows(f"{server.url}/kwesties/{AZC}/", "Samen de tuin doen"), timeout=15)
+
+
+def test_a_member_changes_and_withdraws_their_idea_and_the_site_keeps_the_history(server):
+    """From Mijn deelname: send an idea, change it, withdraw it. The kwestie page and the JSON
+    follow each step (after the rebuild worker); the name is never typed."""
+    join = f"{server.url}/deelnemen/{AZC}/kring"
+    form = requests.get(join, timeout=5).text
+    time.sleep(1.1)
+    assert requests.post(join, data={"name": "Jet", "relation": "resident", "email": "jet@example.org",
+                                     "form_started": form_token_from(form)},
+                         allow_redirects=False, timeout=5).status_code == 303
+    assert requests.get(newest_mail_link(server), timeout=5).status_code == 200
+    personal = newest_mail_link(server)
+    mine = requests.get(personal, timeout=5).text
+    idea_form = requests.get(server.url + re.search(r'href="(/deelnemen/[^"]+/idee\?lid=[^"]+)"', mine).group(1),
+                             timeout=5).text
+    assert 'name="author_name"' not in idea_form
+    time.sleep(1.1)
+    sent = requests.post(f"{server.url}/deelnemen/{AZC}/idee", allow_redirects=False, timeout=5,
+                         data={"title": "Bankjes bij de vijver", "lid": re.search(r'name="lid" value="([^"]+)"',
+                                                                                   idea_form).group(1),
+                               "form_started": form_token_from(idea_form)})
+    assert sent.status_code == 303
+    kwestie_url = f"{server.url}/kwesties/{AZC}/"
+    assert wait_for(page_shows(kwestie_url, "Bankjes bij de vijver"), timeout=15)
+
+    mine = requests.get(personal, timeout=5).text
+    change_url = server.url + re.search(r'href="(/deelnemen/[^"]+/lid/[^"]+/idee/\d+)"', mine).group(1)
+    change_form = requests.get(change_url, timeout=5)
+    assert change_form.status_code == 200 and 'value="Bankjes bij de vijver"' in change_form.text
+    changed = requests.post(change_url, data={"title": "Drie bankjes bij de vijver", "body": "Met een prullenbak."},
+                            allow_redirects=False, timeout=5)
+    assert changed.status_code == 303 and changed.headers["Location"].startswith(personal.removeprefix(server.url))
+    assert wait_for(page_shows(kwestie_url, "Drie bankjes bij de vijver"), timeout=15)
+    page = requests.get(kwestie_url, timeout=5).text
+    assert "Aangepast op" in page and "Jet" in page
+
+    withdrawn = requests.post(change_url + "/intrekken", allow_redirects=False, timeout=5)
+    assert withdrawn.status_code == 303
+    assert wait_for(page_shows(kwestie_url, "Ingetrokken door de indiener op"), timeout=15)
+    page = requests.get(kwestie_url, timeout=5).text
+    assert "Drie bankjes bij de vijver" not in page and "Met een prullenbak." not in page
+    data = requests.get(f"{server.url}/kwesties/{AZC}.json", timeout=5).json()
+    [idea] = [i for i in data["ideas"] if i["author_name"] == "Jet"]
+    assert idea["changed_at"] and idea["withdrawn_at"] and idea["title"] is None and idea["body"] is None
+    assert requests.post(change_url, data={"title": "Toch weer"}, allow_redirects=False, timeout=5).status_code == 409

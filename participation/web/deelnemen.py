@@ -274,9 +274,10 @@ def personal(slug, token):
     return render_objection_page(issue, member, token, {}, {})
 
 
-def render_objection_page(issue, member, token, values, errors, status=200, form="bezwaar", form_started=None):
+def render_objection_page(issue, member, token, values, errors, status=200, form="bezwaar", form_started=None,
+                          mail_errors=None):
     """The personal page, "Mijn deelname"; `form` is the one its values and errors belong to
-    (bezwaar or ronde)."""
+    (bezwaar or ronde); mail_errors those of the mail choice."""
     db = get_db()
     round_ = consent.current_round(db, issue.slug)
     mine = consent.answer_of(db, round_, member["id"]) if round_ else {}
@@ -302,6 +303,8 @@ def render_objection_page(issue, member, token, values, errors, status=200, form
         consent_round=round_, round_over=bool(round_) and consent.round_over(round_),
         round_agreements=round_agreements, my_answers=mine, changed=changed,
         round_values=forms_state["ronde"][0], round_errors=forms_state["ronde"][1],
+        mail_errors=mail_errors or {}, mail_choices=MAIL_CHOICE_LABELS,
+        can_change_own=issue.phase in store.OWN_CHANGE_PHASES,
         my_ideas=store.ideas(db, issue.slug, member_id=member["id"]),
         my_questions=store.questions(db, issue.slug, member_id=member["id"]),
         # What still waits for them: agreements of the round without an answer on their current text,
@@ -406,7 +409,110 @@ def stop_mail(slug):
                          phases=PERSONAL_PAGE_PHASES)
 
 
+MAIL_CHOICE_LABELS = {"every": "Een e-mail bij elk nieuws", "weekly": "Eén e-mail per week met wat er gebeurde",
+                      "none": "Geen e-mail"}
+NO_MAIL_CHOICE = "Kies hoe vaak je e-mail wilt krijgen."
+
+
+@bp.post("/<slug>/lid/<token>/mail")
+def mail_choice(slug, token):
+    """What mail the member wants (store.MAIL_CHOICES): 303 back to Mijn deelname, where the
+    choice shows; 400 with the page and its error for no or an unknown choice."""
+    issue = find_issue(slug, PERSONAL_PAGE_PHASES)
+    member = member_from_token(issue, token)
+    if member is None:
+        return error_response(403, NOT_A_MEMBER)
+    if not member["email"]:
+        return error_response(409, "We hebben geen e-mailadres meer van je. Er valt niets te kiezen.")
+    choice = request.form.get("mail_choice", "")
+    if choice not in store.MAIL_CHOICES:
+        return render_objection_page(issue, member, token, {}, {}, 400, mail_errors={"mail_choice": NO_MAIL_CHOICE})
+    store.set_mail_choice(get_db(), member["id"], choice)
+    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + "#mail", 303)
+
+
 @bp.post("/<slug>/bezwaar/<int:number>/intrekken")
 def withdraw(slug, number):
     return member_action(slug, "Een bezwaar intrekken", "#bezwaren", lambda db, issue, member: (
         consent.withdraw(db, issue, number, member_id=member["id"])))
+
+
+# The member changes or withdraws their own idea or question (store.own_contribution holds the rules).
+
+OWN_KINDS = {"idee": ("ideas", forms.validate_idea), "vraag": ("questions", forms.validate_question)}
+NOT_YOURS_TO_CHANGE = "Dit idee of deze vraag kunnen we niet vinden bij jouw deelname."
+
+
+def own_contribution_or_error(slug, token, kind, number):
+    """(issue, member, table, row) for the member's own idea or question, or an error response
+    (403 wrong link, 404 not theirs or another kind, 409 the rules say no) as the second item of a 2-tuple."""
+    if kind not in OWN_KINDS:
+        abort(404)
+    table = OWN_KINDS[kind][0]
+    issue = find_issue(slug, PERSONAL_PAGE_PHASES)
+    member = member_from_token(issue, token)
+    if member is None:
+        return None, error_response(403, NOT_A_MEMBER)
+    try:
+        row = store.own_contribution(get_db(), issue, table, number, member["id"])
+    except LookupError:
+        return None, error_response(404, NOT_YOURS_TO_CHANGE)
+    except store.NotAllowed as error:
+        return None, error_response(409, str(error))
+    return (issue, member, table, row), None
+
+
+def render_change_form(issue, token, kind, item, values, errors, status=200):
+    return render_form("deelnemen/aanpassen.html", issue, values, errors, status,
+                       kind=kind, item=item, token=token, form_id=f"aanpassen-{kind}",
+                       what="je idee" if kind == "idee" else "je vraag", refused=store.change_refused(item))
+
+
+@bp.route("/<slug>/lid/<token>/<kind>/<int:number>", methods=["GET", "POST"])
+def change_own(slug, token, kind, number):
+    """GET the form with the text as it is; POST the new text: 303 back to Mijn deelname."""
+    found, problem = own_contribution_or_error(slug, token, kind, number)
+    if problem:
+        return problem
+    issue, member, table, item = found
+    if request.method == "GET":
+        fields = ("title", "body", "cost") if table == "ideas" else ("text",)
+        values = {f: item[f] for f in fields}
+        if values.get("cost") is not None:
+            values["cost"] = str(values["cost"])
+        return render_change_form(issue, token, kind, item, values, {})
+    if rate_limited():
+        return error_response(429)
+    values, errors = OWN_KINDS[kind][1](request.form)
+    values.pop("author_name", None)  # the name stays the one they joined with
+    errors.pop("author_name", None)
+    if errors:
+        return render_change_form(issue, token, kind, item, values, errors, 400)
+    try:
+        if table == "ideas":
+            store.change_idea(get_db(), issue, number, member["id"], **values)
+        else:
+            store.change_question(get_db(), issue, number, member["id"], **values)
+    except LookupError:
+        return error_response(404, NOT_YOURS_TO_CHANGE)
+    except store.NotAllowed as error:
+        return error_response(409, str(error))
+    notify_rebuild()
+    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + f"#mijn-{item['id']}", 303)
+
+
+@bp.post("/<slug>/lid/<token>/<kind>/<int:number>/intrekken")
+def withdraw_own(slug, token, kind, number):
+    """The member withdraws their own idea or question: 303 back to Mijn deelname."""
+    found, problem = own_contribution_or_error(slug, token, kind, number)
+    if problem:
+        return problem
+    issue, member, table, item = found
+    try:
+        store.withdraw_contribution(get_db(), issue, table, number, member["id"])
+    except LookupError:
+        return error_response(404, NOT_YOURS_TO_CHANGE)
+    except store.NotAllowed as error:
+        return error_response(409, str(error))
+    notify_rebuild()
+    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + f"#mijn-{item['id']}", 303)

@@ -1,12 +1,14 @@
-"""Mail to members: the link that confirms an address, news of a consent round and of
-an adopted plan (only to members who confirmed their address). A failing mail server is logged and
-reported back, never raised: what the member sent is stored already."""
+"""Mail to members: the link that confirms an address (always), news of a consent round and of
+an adopted plan (only to members who confirmed their address and chose a mail per event), and the
+weekly digest (those who chose `weekly`). A failing mail server is logged and reported back, never
+raised: what the member sent is stored already."""
 
 import logging
 
 from flask import render_template
 
-from .. import mail, store, tokens
+from .. import digest, mail, store, tokens
+from .. import db as database
 from ..issues import Change
 from ..settings import participation_url
 
@@ -14,8 +16,10 @@ log = logging.getLogger(__name__)
 
 
 def confirmed_members(db, slug):
+    """The members who get a mail per event: a confirmed address, and the choice `every`
+    (the default). Those who chose `weekly` hear it in their digest; `none`, not at all."""
     return list(db.query("select id, name, email from members where issue = ? and email is not null "
-                         "and email_confirmed_at is not null order by id", [slug]))
+                         "and email_confirmed_at is not null and mail_choice = 'every' order by id", [slug]))
 
 
 def personal_link(settings, issue, member_id, secret):
@@ -112,3 +116,23 @@ def issue_changed(db, settings, issue, changes, *, kwestie_url):
                      lambda member: render_template("mail/kwestie-veranderd.txt", issue=issue, name=member["name"],
                                                     changes=shown, link=kwestie_url),
                      "over een veranderde kwestie")
+
+
+def weekly_digest(db, settings, issue, *, secret, now=None):
+    """Mail each member of the kwestie who chose `weekly` what happened since their last digest
+    (digest.news), with their personal link; nothing when nothing happened. A member is marked
+    as sent only when their mail went, so a failed one is tried again next time. Returns the
+    number sent. Must run inside a Flask app context (the mail text is a theme template)."""
+    until = now or database.now()
+    sent = 0
+    for member in digest.weekly_members(db, issue.slug):
+        found = digest.news(db, settings, issue, digest.since(member, until), until)
+        if digest.is_empty(found):
+            continue
+        body = render_template("mail/overzicht.txt", issue=issue, name=member["name"], news=found,
+                               link=personal_link(settings, issue, member["id"], secret))
+        if mail_each(settings, [member], f"Wat er deze week gebeurde in ‘{issue.title}’",
+                     lambda _: body, "met het weekoverzicht"):
+            store.digest_sent(db, member["id"], until)
+            sent += 1
+    return sent

@@ -105,6 +105,11 @@ def test_personal_pages_have_no_violations(page, site, axe_source):
         page.locator("form[action$='/instemmen'] button[type=submit]").click()
     assert page.locator(".error-summary").count() == 1
     assert_no_violations(page, axe_source)
+    page.check("#mail-mail_choice-weekly")  # the mail choice: a digest once a week
+    with page.expect_navigation():
+        page.locator("form[action$='/mail'] button[type=submit]").click()
+    assert page.url.endswith("#mail") and page.locator("#mail-mail_choice-weekly").is_checked()
+    assert_no_violations(page, axe_source)
 
 
 @pytest.fixture
@@ -150,6 +155,16 @@ def test_mijn_deelname_while_open_and_its_forms_have_no_violations(page, site, a
     assert "Een bankje bij de bushalte" in page.locator("section[aria-labelledby=ideeen]").inner_text()
     assert "Nog geen antwoord." in page.locator("section[aria-labelledby=vragen]").inner_text()
     assert_no_violations(page, axe_source)
+    # Changing one's own idea while open: the form, and the form with errors.
+    with page.expect_navigation():
+        page.locator("section[aria-labelledby=ideeen] a[href*='/idee/']").click()
+    assert page.locator("h1").inner_text().startswith("Pas je idee")
+    assert_no_violations(page, axe_source)
+    page.fill("#aanpassen-idee-title", "")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert page.locator(".error-summary").count() == 1
+    assert_no_violations(page, axe_source)
 
 
 def test_the_circle_confirmations_have_no_violations(page, site, axe_source, room_in_the_rate_limit):
@@ -168,7 +183,7 @@ def test_the_circle_confirmations_have_no_violations(page, site, axe_source, roo
 
 
 # Scanned by the tests above: they need a personal link or a signed confirmation address.
-PERSONAL_TEMPLATES = {"deelnemen/deelname", "deelnemen/bevestigd", "deelnemen/bedankt"}
+PERSONAL_TEMPLATES = {"deelnemen/deelname", "deelnemen/bevestigd", "deelnemen/bedankt", "deelnemen/aanpassen"}
 
 
 def test_every_page_template_is_scanned():
