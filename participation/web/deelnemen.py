@@ -488,17 +488,8 @@ def change_own(slug, token, kind, number):
     errors.pop("author_name", None)
     if errors:
         return render_change_form(issue, token, kind, item, values, errors, 400)
-    try:
-        if table == "ideas":
-            store.change_idea(get_db(), issue, number, member["id"], **values)
-        else:
-            store.change_question(get_db(), issue, number, member["id"], **values)
-    except LookupError:
-        return error_response(404, NOT_YOURS_TO_CHANGE)
-    except store.NotAllowed as error:
-        return error_response(409, str(error))
-    notify_rebuild()
-    return redirect(url_for("deelnemen.personal", slug=slug, token=token) + f"#mijn-{item['id']}", 303)
+    change = store.change_idea if table == "ideas" else store.change_question
+    return by_member(lambda: change(get_db(), issue, number, member["id"], **values), slug, token, item)
 
 
 @bp.post("/<slug>/lid/<token>/<kind>/<int:number>/intrekken")
@@ -508,8 +499,15 @@ def withdraw_own(slug, token, kind, number):
     if problem:
         return problem
     issue, member, table, item = found
+    return by_member(lambda: store.withdraw_contribution(get_db(), issue, table, number, member["id"]),
+                     slug, token, item)
+
+
+def by_member(action, slug, token, item):
+    """Run a member's change of their own contribution: 303 back to it on Mijn deelname; 404 when it
+    is not theirs, 409 when the rules refuse (store.NotAllowed says why)."""
     try:
-        store.withdraw_contribution(get_db(), issue, table, number, member["id"])
+        action()
     except LookupError:
         return error_response(404, NOT_YOURS_TO_CHANGE)
     except store.NotAllowed as error:

@@ -111,6 +111,20 @@ def site(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture
+def room_in_the_rate_limit(site):
+    """These tests send more forms than one person would, from the one address all browser tests
+    share (20 a window): forget their posts afterwards, so the tests after them are not refused
+    with 429. The rate limit itself is tested in tests/test_circle.py."""
+    yield
+    db = database.connect(site.env["SAMENPLAN_DATABASE"])
+    try:
+        with database.write(db):
+            db.execute("delete from rate_events")
+    finally:
+        db.close()
+
+
 @pytest.fixture(scope="session")
 def axe_source():
     return ensure_axe().read_text(encoding="utf-8")

@@ -1,6 +1,5 @@
 """axe-core scan of every page type: zero WCAG 2.1 A/AA violations."""
 
-from pathlib import Path
 
 import pytest
 import requests
@@ -110,22 +109,6 @@ def test_personal_pages_have_no_violations(page, site, axe_source):
         page.locator("form[action$='/mail'] button[type=submit]").click()
     assert page.url.endswith("#mail") and page.locator("#mail-mail_choice-weekly").is_checked()
     assert_no_violations(page, axe_source)
-
-
-@pytest.fixture
-def room_in_the_rate_limit(site):
-    """These tests send more forms than one person would, from the one address all browser tests
-    share (20 a window): forget their posts afterwards, so the tests after them are not refused
-    with 429. The rate limit itself is tested in tests/test_circle.py."""
-    yield
-    from participation import db as database
-
-    db = database.connect(site.env["SAMENPLAN_DATABASE"])
-    try:
-        with database.write(db):
-            db.execute("delete from rate_events")
-    finally:
-        db.close()
 
 
 def test_mijn_deelname_while_open_and_its_forms_have_no_violations(page, site, axe_source, room_in_the_rate_limit):

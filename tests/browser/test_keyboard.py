@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 import requests
 
 from ..support import AZC, wait_for
@@ -89,22 +88,6 @@ def test_object_to_an_agreement_with_the_keyboard_only(page, site):
     assert page.locator("#bedankt-bezwaar").is_visible()
     kwestie = f"{site.url}/kwesties/kwestie-proposing/"
     assert wait_for(lambda: "Kan het ook op een avond?" in requests.get(kwestie, timeout=5).text)
-
-
-@pytest.fixture
-def room_in_the_rate_limit(site):
-    """These tests send more forms than one person would, from the one address all browser tests
-    share (20 a window): forget their posts afterwards, so the tests after them are not refused
-    with 429. The rate limit itself is tested in tests/test_circle.py."""
-    yield
-    from participation import db as database
-
-    db = database.connect(site.env["SAMENPLAN_DATABASE"])
-    try:
-        with database.write(db):
-            db.execute("delete from rate_events")
-    finally:
-        db.close()
 
 
 def test_send_an_idea_from_mijn_deelname_with_the_keyboard_only(page, site, room_in_the_rate_limit):
