@@ -185,3 +185,30 @@ def test_the_scan_finds_a_known_violation(page, axe_source):
     """Guards the guard: a page with an unlabelled input and no lang must fail."""
     page.set_content("<html><body><main><input type='text'></main></body></html>")
     assert {"label", "html-has-lang"} <= {v["id"] for v in violations(page, axe_source)}
+
+
+@pytest.mark.parametrize("slug", ["kwestie-adopted", "kwestie-closed"])
+def test_mijn_deelname_after_adoption_and_when_closed(page, site, axe_source, slug):
+    """The phases the other tests do not reach: axe, and the mail choice with the keyboard only.
+    A closed kwestie takes no new members, so this one is put in the circle directly."""
+    from participation import db as database
+    from participation import keys, store, tokens
+
+    db = database.connect(site.env["SAMENPLAN_DATABASE"])
+    try:
+        member = store.add_member(db, slug, name="Noor", relation="resident", email=f"noor@{slug}.example")
+        store.confirm_email(db, member, f"noor@{slug}.example")
+    finally:
+        db.close()
+    secret = keys.secret_key({"SAMENPLAN_DATABASE": site.env["SAMENPLAN_DATABASE"]})
+    page.goto(f"{site.url}/deelnemen/{slug}/lid/{tokens.member_token(secret, member, slug)}")
+    assert page.locator("h1").inner_text() == "Mijn deelname"
+    assert_no_violations(page, axe_source)
+    page.focus("#mail-mail_choice-weekly")
+    page.keyboard.press("Space")
+    assert page.locator("#mail-mail_choice-weekly").is_checked()
+    page.focus("form[action$='/mail'] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("#mail") and page.locator("#mail-mail_choice-weekly").is_checked()
+    assert_no_violations(page, axe_source)
