@@ -259,8 +259,20 @@ def _own_changes(db):
                 db[table].add_column(column, str)
 
 
+def _changes_never_reuse_ids(db):
+    """The rebuild worker reads site_changes after the last id it saw; without AUTOINCREMENT
+    SQLite hands out an id again once the rows above it are deleted, and a change would be missed."""
+    if "AUTOINCREMENT" in db.execute("select sql from sqlite_master where name = 'site_changes'").fetchone()[0].upper():
+        return
+    db.execute("create table site_changes_new (id integer primary key autoincrement, issue text not null, "
+               "changed_at text not null)")
+    db.execute("insert into site_changes_new (id, issue, changed_at) select id, issue, changed_at from site_changes")
+    db.execute("drop table site_changes")
+    db.execute("alter table site_changes_new rename to site_changes")
+
+
 # Changes to stored data, oldest first; PRAGMA user_version counts those applied.
-MIGRATIONS = [_english_keys, _answers_per_agreement, _mail_choice, _own_changes]
+MIGRATIONS = [_english_keys, _answers_per_agreement, _mail_choice, _own_changes, _changes_never_reuse_ids]
 
 
 class Busy(Exception):

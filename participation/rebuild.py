@@ -1,11 +1,20 @@
 """The rebuild worker: after contributions, re-render only what changed.
 
 Contributions record their kwestie in the site_changes table, in the same
-transaction as the row itself (store.py). The worker wakes on notify() (same
-process) or by polling (another process, e.g. under gunicorn), waits a moment
-so a burst of submissions becomes one rebuild, renders the changed kwesties
-with a generator it keeps loaded, and then clears the rows it handled. When a
-rebuild fails, the rows stay, the error is logged and it is tried again later.
+transaction as the row itself (store.py). The worker learns of a commit at
+once: notify() in the same process, and `PRAGMA data_version` polled every
+few tens of milliseconds for commits by other processes (gunicorn), which
+costs next to nothing. It rebuilds as soon as it sees a change; changes that
+arrive while it works are taken together in the next round, so bursts
+coalesce without a waiting time when the site is quiet.
+
+Each round first writes the changed kwesties' own pages (where a resident
+looks for what they sent), then works through the generator's follow-up
+queue one unit at a time (the kwestie's other pages and open data, the list
+pages, the site-wide feed and CSV), looking for new changes between units.
+The rows in site_changes are deleted only once everything they caused is
+written, so a worker that stops half-way starts again from them. When a
+rebuild fails, the error is logged and it is tried again later.
 """
 
 import logging
@@ -19,52 +28,89 @@ log = logging.getLogger(__name__)
 
 
 class Rebuilder:
-    def __init__(self, settings, *, settle=0.5, poll=2.0, max_backoff=30.0):
+    def __init__(self, settings, *, poll=0.02, max_backoff=30.0):
         self.settings = settings
-        self.settle = settle  # seconds to wait for the rest of a burst
-        self.poll = poll  # seconds between looks at the queue without a notify
+        self.poll = poll  # seconds between looks at PRAGMA data_version
         self.max_backoff = max_backoff
         self.generator = load_generator(settings)
-        self.rebuilds = 0  # completed rebuilds, for tests and logs
+        self.seen = 0  # the last site_changes id read
+        self.rebuilds = 0  # rounds that found changes, for tests and logs
         self.failures = 0  # failures in a row
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = None
         self._db = None
 
+    @property
+    def db(self):
+        if self._db is None:
+            self._db = database.connect(self.settings["SAMENPLAN_DATABASE"])
+        return self._db
+
     def notify(self):
-        """A contribution was stored: rebuild soon."""
+        """A contribution was stored in this process: rebuild now."""
         self._wake.set()
 
     def rebuild_pending(self):
-        """Rebuild the kwesties with recorded changes; returns the pages rendered."""
-        if self._db is None:
-            self._db = database.connect(self.settings["SAMENPLAN_DATABASE"])
-        last, slugs = store.pending_changes(self._db)
+        """Everything the recorded changes need, written before it returns; the paths rendered."""
+        rendered = self.rebuild_first()
+        while self.generator.follow_up:
+            rendered += self.generator.write_next(self.db, wait_for_site=False)
+        self._clear_done()
+        return rendered
+
+    def rebuild_first(self):
+        """The pages of the kwesties changed since the last look; the rest is queued. Paths rendered."""
+        last, slugs = store.pending_changes(self.db, after=self.seen)
         if last is None:
             return []
-        rendered = self.generator.write_changed(self._db, slugs)
-        store.clear_changes(self._db, last)
+        rendered = self.generator.write_first(self.db, slugs, since=self.seen + 1)
+        self.seen = last
         self.rebuilds += 1
-        log.info("Opnieuw gebouwd: %s (%d pagina's)", ", ".join(sorted(slugs)), len(rendered))
+        log.info("Opnieuw gebouwd: %s", ", ".join(sorted(slugs)))
         return rendered
+
+    def _clear_done(self):
+        """Delete the site_changes rows whose every page is written."""
+        waiting = self.generator.follow_up.values()
+        done_up_to = min(waiting) - 1 if waiting else self.seen
+        if done_up_to > 0:
+            store.clear_changes(self.db, done_up_to)
+
+    def step(self):
+        """One piece of work: new changes first, else one follow-up unit. False when idle."""
+        if self.rebuild_first():
+            return True
+        if self.generator.follow_up:
+            self.generator.write_next(self.db)
+            self._clear_done()
+            return True
+        return False
 
     def run(self):
         while not self._stop.is_set():
-            self._wake.wait(self.poll)
-            if self._stop.is_set():
-                break
-            self._stop.wait(self.settle)
             self._wake.clear()
+            version = self._data_version()  # before looking, so a commit in between is not missed
             try:
-                self.rebuild_pending()
+                busy = self.step()
                 self.failures = 0
             except Exception:
                 self.failures += 1
                 delay = min(self.max_backoff, 2 ** self.failures)
                 log.exception("Opnieuw bouwen mislukt; over %.0f s nog een keer", delay)
                 self._stop.wait(delay)
-                self._wake.set()
+                continue
+            if not busy:
+                self._wait(version)
+
+    def _data_version(self):
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _wait(self, version):
+        """Until notify(), or until another connection commits to the database."""
+        while not self._stop.is_set():
+            if self._wake.wait(self.poll) or self._data_version() != version:
+                return
 
     def start(self):
         self._thread = threading.Thread(target=self.run, name="samenplan-rebuild", daemon=True)

@@ -502,12 +502,17 @@ def mark_changed(db, slug):
         _mark_changed(db, slug)
 
 
-def pending_changes(db):
-    """(last change id, set of kwestie slugs changed up to it), or (None, set())."""
+def pending_changes(db, after=0):
+    """(last change id, set of kwestie slugs changed after `after` up to it), or (None, set()).
+
+    The rebuild worker passes the last id it has seen, so it reads only what is new while
+    the rows it has not finished yet stay for a worker that starts again after a crash.
+    """
     last = db.execute("select max(id) from site_changes").fetchone()[0]
-    if last is None:
+    if last is None or last <= after:
         return None, set()
-    slugs = {r[0] for r in db.execute("select distinct issue from site_changes where id <= ?", [last])}
+    slugs = {r[0] for r in db.execute("select distinct issue from site_changes where id > ? and id <= ?",
+                                      [after, last])}
     return last, slugs
 
 

@@ -2,8 +2,10 @@
 
 A full build (`samenplan build`, i.e. Pelican) calls generate_context() and
 generate_output(). The rebuild worker keeps one generator loaded and calls
-write_changed() with the kwesties that got contributions; both paths write
-through write_issue()/write_lists() and one SiteWriter, so their pages are
+write_first() with the kwesties that got contributions: it writes their own
+pages at once and queues the rest in `follow_up`, which write_next() works
+through a unit at a time (write_changed() does both). Both paths write
+through the same functions and one SiteWriter, so their pages are
 byte-identical and other plugins hear of every file (content_written).
 What the files hold is in pages.py (HTML) and data.py (feeds, open data).
 """
@@ -11,6 +13,7 @@ What the files hold is in pages.py (HTML) and data.py (feeds, open data).
 import datetime
 import logging
 import math
+import time
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -23,6 +26,10 @@ from .writer import SiteWriter
 
 log = logging.getLogger(__name__)
 
+SITE = ("site",)  # the follow-up unit of the site-wide feed and /besluiten.csv
+SITE_WIDE_EVERY = 30  # seconds: under a steady stream of changes they wait at most this long
+SUMMARIES_PER_UNIT = 25  # a worker that has not rendered every kwestie yet counts them in parts
+
 
 class KwestieGenerator(Generator):
     def __init__(self, *args, **kwargs):
@@ -30,6 +37,11 @@ class KwestieGenerator(Generator):
         self._mtimes = {}  # slug -> kwestie.md mtime, to notice edits
         self._feed_entries = {}  # slug -> Atom entries, for the site-wide feed
         self._summaries = {}  # slug -> council.summary(), for /besluiten.csv
+        self._positions = {}  # slug -> index in self.issues
+        # Work queued by write_first(): unit -> the lowest site_changes id that waits for it.
+        # Units: ("kwestie", slug), ("lists", page number), SITE; first in, first out.
+        self.follow_up = {}
+        self._site_written_at = time.monotonic()
         self.today = datetime.date.today()  # reviews due/overdue are relative to the build day
         super().__init__(*args, **kwargs)
         self.site_writer = SiteWriter(self.output_path, self.settings, self.get_template, self.context)
@@ -43,7 +55,11 @@ class KwestieGenerator(Generator):
             self._mtimes[issue.slug] = path.stat().st_mtime_ns
             if issue.is_public:
                 issues.append(issue)
+        self._set_issues(issues)
+
+    def _set_issues(self, issues):
         self.issues = sorted(issues, key=sort_key)
+        self._positions = {issue.slug: i for i, issue in enumerate(self.issues)}
         self.context["kwesties"] = self.issues
 
     def refresh_issue(self, slug):
@@ -67,8 +83,7 @@ class KwestieGenerator(Generator):
             self._feed_entries.pop(slug, None)
         else:
             others.append(issue)
-        self.issues = sorted(others, key=sort_key)
-        self.context["kwesties"] = self.issues
+        self._set_issues(others)
         return True
 
     # Writing ------------------------------------------------------------
@@ -87,39 +102,71 @@ class KwestieGenerator(Generator):
             self.write_issue(db, issue)
         for page in range(1, self.home_page_count() + 1):
             self.write_lists(db, page)
-        self.write_site_feed(db)
-        self.write_council_csv(db)
+        self.write_site_wide(db)
 
     def write_changed(self, db, slugs):
-        """Re-render only the given kwesties and the home pages that list them.
-
-        Returns the paths rendered, relative to the output folder.
-        """
-        # A list, not a generator: any() would stop at the first change and skip re-reading the rest.
-        reorder = any([self.refresh_issue(slug) for slug in sorted(slugs)])  # noqa: C419
-        by_slug = {issue.slug: issue for issue in self.issues}
-        rendered = []
-        for slug in sorted(slugs):
-            if slug in by_slug:
-                rendered += self.write_issue(db, by_slug[slug])
-        if reorder:
-            page_numbers = range(1, self.home_page_count() + 1)
-            self.site_writer.remove_pages("pagina", self.home_page_count())
-            self.site_writer.remove_pages("besluiten", self.home_page_count())
-        else:
-            page_numbers = sorted({self.home_page_of(s) for s in slugs if s in by_slug})
-        for page in page_numbers:
-            rendered += self.write_lists(db, page)
-        rendered.append(self.write_site_feed(db))
-        rendered.append(self.write_council_csv(db))
+        """Re-render the given kwesties and everything that shows them, now; returns the paths
+        rendered, relative to the output folder."""
+        rendered = self.write_first(db, slugs)
+        while self.follow_up:
+            rendered += self.write_next(db, wait_for_site=False)
         return rendered
 
-    def write_issue(self, db, issue):
-        """A kwestie's pages, open data and feed; returns their paths."""
+    def write_first(self, db, slugs, since=0):
+        """The kwesties' own pages at once; their other pages, the home and overview pages that
+        list them and the site-wide files go into `follow_up` (`since`: the lowest
+        site_changes id they are for). Returns the paths rendered."""
+        # A list, not a generator: any() would stop at the first change and skip re-reading the rest.
+        reorder = any([self.refresh_issue(slug) for slug in sorted(slugs)])  # noqa: C419
+        rendered = []
+        changed = [self.issues[self._positions[slug]] for slug in sorted(slugs) if slug in self._positions]
+        for issue in changed:
+            versions, plan_error = self.plan_versions(db, issue)
+            rendered += pages.kwestie_front(self.site_writer, db, issue, versions, plan_error)
+            self._queue(("kwestie", issue.slug), since)
+        if reorder:
+            self.site_writer.remove_pages("pagina", self.home_page_count())
+            self.site_writer.remove_pages("besluiten", self.home_page_count())
+            page_numbers = range(1, self.home_page_count() + 1)
+        else:
+            page_numbers = sorted({self.home_page_of(issue.slug) for issue in changed})
+        for page in page_numbers:
+            self._queue(("lists", page), since)
+        self._queue(SITE, since)
+        return rendered
+
+    def _queue(self, unit, since):
+        self.follow_up[unit] = min(since, self.follow_up.get(unit, since))
+
+    def write_next(self, db, wait_for_site=True):
+        """Write one unit of the follow-up queue, oldest first; returns the paths rendered.
+
+        The site-wide files grow with the number of kwesties, so they wait until nothing else
+        is queued, or SITE_WIDE_EVERY seconds, unless wait_for_site is False.
+        """
+        unit = next(iter(self.follow_up))
+        site_due = not wait_for_site or time.monotonic() - self._site_written_at >= SITE_WIDE_EVERY
+        if unit == SITE and len(self.follow_up) > 1 and not site_due:
+            unit = next(u for u in self.follow_up if u != SITE)
+        if unit == SITE:
+            rendered = self.write_site_wide(db)
+        elif unit[0] == "lists":
+            rendered = self.write_lists(db, unit[1]) if unit[1] <= self.home_page_count() else []
+        else:
+            issue = self.issues[self._positions[unit[1]]] if unit[1] in self._positions else None
+            rendered = self.write_issue(db, issue, front=False) if issue else []
+        if rendered is not None:  # None: the unit is not finished (SITE, counting in parts)
+            del self.follow_up[unit]
+        return rendered or []
+
+    def write_issue(self, db, issue, front=True):
+        """A kwestie's pages, open data and feed; returns their paths. front=False: all but
+        its own page, which write_first() wrote."""
         versions, plan_error = self.plan_versions(db, issue)
         changes = council.phase_changes(db, issue.slug)
         self._feed_entries[issue.slug] = feeds.entries(db, issue, versions, changes, self.settings)
         return [
+            *(pages.kwestie_front(self.site_writer, db, issue, versions, plan_error) if front else []),
             *pages.kwestie_pages(self.site_writer, db, issue, versions, plan_error, changes, self.today),
             *data.kwestie_data(self.site_writer, db, issue, versions),
             data.kwestie_feed(self.site_writer, issue, self._feed_entries[issue.slug]),
@@ -133,21 +180,26 @@ class KwestieGenerator(Generator):
         self._summaries.update((s["issue"].slug, s) for s in summaries)
         return pages.list_pages(self.site_writer, db, issues, summaries, page, self.home_page_count(), self.today)
 
-    def write_council_csv(self, db):
-        for issue in self.issues:
-            if issue.slug not in self._summaries:  # a worker that has not rendered its page yet
-                self._summaries[issue.slug] = council.summary(db, issue, self.plan_versions(db, issue)[0], self.today)
+    def write_site_wide(self, db):
+        """/feeds/all.atom.xml and /besluiten.csv; None while still counting kwesties this
+        generator has not rendered yet (a worker just started), SUMMARIES_PER_UNIT at a time."""
+        missing = [i for i in self.issues if i.slug not in self._summaries or i.slug not in self._feed_entries]
+        for issue in missing[:SUMMARIES_PER_UNIT]:
+            versions = self.plan_versions(db, issue)[0]
+            self._summaries.setdefault(issue.slug, council.summary(db, issue, versions, self.today))
+            self._feed_entries.setdefault(issue.slug, feeds.entries(
+                db, issue, versions, council.phase_changes(db, issue.slug), self.settings))
+        if len(missing) > SUMMARIES_PER_UNIT:
+            return None
+        self._site_written_at = time.monotonic()
+        return [self.write_site_feed(), self.write_council_csv()]
+
+    def write_council_csv(self):
         return data.council_csv(self.site_writer, [self._summaries[i.slug] for i in self.issues])
 
-    def write_site_feed(self, db):
-        for issue in self.issues:
-            if issue.slug not in self._feed_entries:  # a worker that has not rendered it yet
-                versions = self.plan_versions(db, issue)[0]
-                self._feed_entries[issue.slug] = feeds.entries(
-                    db, issue, versions, council.phase_changes(db, issue.slug), self.settings)
-        public = {issue.slug for issue in self.issues}
+    def write_site_feed(self):
         return data.site_feed(self.site_writer, [
-            entry for slug, entries in self._feed_entries.items() if slug in public for entry in entries])
+            entry for issue in self.issues for entry in self._feed_entries[issue.slug]])
 
     def plan_versions(self, db, issue):
         """The verified plan versions, and the PlanError when they do not check out (else None)."""
@@ -157,5 +209,4 @@ class KwestieGenerator(Generator):
         return max(1, math.ceil(len(self.issues) / self.settings["SAMENPLAN_KWESTIES_PER_PAGE"]))
 
     def home_page_of(self, slug):
-        index = next(i for i, issue in enumerate(self.issues) if issue.slug == slug)
-        return index // self.settings["SAMENPLAN_KWESTIES_PER_PAGE"] + 1
+        return self._positions[slug] // self.settings["SAMENPLAN_KWESTIES_PER_PAGE"] + 1

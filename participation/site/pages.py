@@ -11,19 +11,27 @@ from .. import council, kwestie_page, photo, plan, poster, store
 from ..settings import public_url
 
 
-def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
-    """/kwesties/<slug>/ with its poster, paper form, report, idea, question and plan pages.
+def kwestie_front(site_writer, db, issue, versions, plan_error):
+    """/kwesties/<slug>/: the kwestie's own page, where a resident looks for what they sent.
 
     plan_error: None, or the plan.PlanError of the versions (see generator.plan_versions).
     """
+    plan_unconfirmed = plan_problem(plan_error)[1]
+    folder = Path("kwesties") / issue.slug
+    return [
+        *photo_file(site_writer, issue, folder),  # before the page that shows it
+        site_writer.render(folder / "index.html", "kwestie",
+                           **kwestie_page.page_context(site_writer.settings, db, issue, versions, plan_unconfirmed)),
+    ]
+
+
+def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
+    """The pages around /kwesties/<slug>/: poster, paper form, report, idea, question and plan pages."""
     settings = site_writer.settings
     plan_error, plan_unconfirmed = plan_problem(plan_error)
     folder = Path("kwesties") / issue.slug
     join_url = f"{public_url(settings)}/kwesties/{issue.slug}/"
     return [
-        site_writer.render(folder / "index.html", "kwestie",
-                           **kwestie_page.page_context(settings, db, issue, versions, plan_unconfirmed)),
-        *photo_file(site_writer, issue, folder),
         site_writer.render(folder / "poster" / "index.html", "poster", issue=issue, join_url=join_url,
                            qr=poster.qr_data_uri(join_url)),
         site_writer.render(folder / "papier" / "index.html", "papier", issue=issue, join_url=join_url),
