@@ -21,7 +21,8 @@ HIDDEN_FIELDS = {"ideas": ("title", "body", "cost", "author_name"), "questions":
 
 
 def _mark_changed(db, slug):
-    db["site_changes"].insert({"issue": slug, "changed_at": database.now()})
+    # Plain SQL on every submission: sqlite-utils' insert first looks the table up (three queries).
+    db.execute("insert into site_changes (issue, changed_at) values (?, ?)", [slug, database.now()])
 
 
 def _add_contribution(db, table, slug, row):
@@ -400,7 +401,8 @@ def remember_submission(db, key, public_id, thanks):
     now = database.now()
     cutoff = (datetime.datetime.fromisoformat(now) - datetime.timedelta(days=SUBMISSION_DAYS)).isoformat()
     db.execute("delete from submissions where created_at < ?", [cutoff])
-    db["submissions"].insert({"key": key, "public_id": public_id, "thanks": thanks, "created_at": now})
+    db.execute("insert into submissions (key, public_id, thanks, created_at) values (?, ?, ?, ?)",
+               [key, public_id, thanks, now])
 
 
 # AVG ------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Rate limits for contributions and logins, kept in SQLite.
 
 A client is identified by a keyed hash of its IP address (`client_id`), so
-the address itself is never stored; rows are deleted once their window has
-passed, so even the hash is kept no longer than the limit needs.
+the address itself is never stored; a client's row is deleted once its window
+has passed, so even the hash is kept no longer than the limit needs.
 """
 
 import hashlib
@@ -20,14 +20,20 @@ def client_id(secret, address):
 
 
 def allow(db, client, *, limit, window, now=None):
-    """Count one event for client; False when it is over `limit` within `window` seconds."""
+    """Count one event for client; False when it had `limit` already in the `window` seconds
+    that began with its first counted event (then nothing is counted).
+
+    One row per client, so the cost does not grow with the traffic. Called inside the write
+    that stores the contribution, it commits with it (database.write joins).
+    """
     now = time.time() if now is None else now
     with database.write(db):
-        db.execute("delete from rate_events where at < ?", [now - window])
-        count = db.execute("select count(*) from rate_events where client = ?", [client]).fetchone()[0]
-        if count >= limit:
+        db.execute("delete from rate_counts where started < ?", [now - window])
+        row = db.execute("select count from rate_counts where client = ?", [client]).fetchone()
+        if row and row[0] >= limit:
             return False
-        db["rate_events"].insert({"client": client, "at": now})
+        db.execute("insert into rate_counts (client, started, count) values (?, ?, 1) "
+                   "on conflict (client) do update set count = count + 1", [client, now])
     return True
 
 

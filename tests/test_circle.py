@@ -253,16 +253,24 @@ def test_rate_limit_is_429_per_client(settings, db):
     other = client.post(f"/deelnemen/{AZC}/idee", data=as_person(app.config["SECRET_KEY"], {"title": "Ander"}),
                         environ_base={"REMOTE_ADDR": "203.0.113.8"})
     assert other.status_code == 303
-    stored = [row[0] for row in db.execute("select client from rate_events")]
+    stored = [row[0] for row in db.execute("select client from rate_counts")]
     assert stored and not any("203.0.113" in client for client in stored)
 
 
-def test_rate_events_are_forgotten_after_their_window(db):
+def test_rate_counts_are_forgotten_after_their_window(db):
     client = throttle.client_id("geheim", "198.51.100.1")
-    assert throttle.allow(db, client, limit=1, window=60, now=1000)
-    assert not throttle.allow(db, client, limit=1, window=60, now=1030)
-    assert throttle.allow(db, client, limit=1, window=60, now=1100)
-    assert db.execute("select count(*) from rate_events").fetchone()[0] == 1
+    other = throttle.client_id("geheim", "198.51.100.2")
+    assert throttle.allow(db, client, limit=2, window=60, now=1000)
+    assert throttle.allow(db, other, limit=2, window=60, now=1010)
+    assert throttle.allow(db, client, limit=2, window=60, now=1020)
+    assert not throttle.allow(db, client, limit=2, window=60, now=1030)  # a refusal is not counted
+    assert db.execute("select client, count from rate_counts order by started").fetchall() == [(client, 2), (other, 1)]
+    assert throttle.allow(db, client, limit=2, window=60, now=1065)  # its window is over: a new one
+    assert not throttle.allow(db, other, limit=1, window=60, now=1069)  # other's window still runs
+    assert db.execute("select client, started, count from rate_counts order by started").fetchall() == [
+        (other, 1010, 1), (client, 1065, 1)]  # one row per client
+    assert throttle.allow(db, client, limit=2, window=60, now=1075)
+    assert db.execute("select client, count from rate_counts").fetchall() == [(client, 2)]  # other forgotten (1010 + 60)
 
 
 # Privacy and escaping ------------------------------------------------------------------

@@ -154,32 +154,41 @@ def contribute(slug, kind):
         errors = {"_form": LINK_GONE, **errors}
     if member:  # the name they joined with; erase_member finds it by member_id
         values = {**values, "author_name": member["name"], "member_id": member["id"]}
+    problem = None if errors else spam_check(request.form)
     try:
-        if rate_limited():
-            return error_response(429)
-        if errors:  # a forgotten field is a field error, never "too fast"
-            return render_form(form.template, issue, values, errors, 400,
-                               form_started=reusable_form_token(request.form), **extra)
-        problem = spam_check(request.form)
-        if problem:
-            return render_form(form.template, issue, values, {"_form": problem}, 400, **extra)
-        key = tokens.form_key(secret(), request.form.get("form_started"))
-        db = get_db()
-        with database.write(db):  # the contribution and its one-time key commit together
-            earlier = store.earlier_submission(db, key) if key else None
-            if earlier:  # sent again after a lost answer: the same 303, nothing new
-                return stored(issue, *earlier)
-            public_id = form.save(db, issue.slug, values)
-            if key:
-                store.remember_submission(db, key, public_id, form.thanks)
+        with database.write(get_db()) as db:  # the rate count, the contribution and its one-time key commit together
+            allowed = not rate_limited()
+            saved = save_once(db, form, issue.slug, values) if allowed and not (errors or problem) else None
     except database.Busy:
         return busy(form.template, issue, values, **extra)
-    thanks = form.thanks
+    if not allowed:
+        return error_response(429)
+    if errors:  # a forgotten field is a field error, never "too fast"
+        return render_form(form.template, issue, values, errors, 400,
+                           form_started=reusable_form_token(request.form), **extra)
+    if problem:
+        return render_form(form.template, issue, values, {"_form": problem}, 400, **extra)
+    public_id, thanks, new = saved
+    if not new:  # sent again after a lost answer: the same 303, nothing new
+        return stored(issue, public_id, thanks)
     if kind == "kring" and values["email"] and not notify.confirmation(
             settings(), issue, int(public_id[1:]), values["name"],
             values["email"], secret=secret()):
         thanks = "bedankt-kring-zonder-mail"  # stored all the same; say the mail did not go
     return stored(issue, public_id, thanks)
+
+
+def save_once(db, form, slug, values):
+    """Store a valid form inside the caller's write: (public id, thanks, True); or, when this
+    form (its one-time key) was stored already, what it got then: (public id, thanks, False)."""
+    key = tokens.form_key(secret(), request.form.get("form_started"))
+    earlier = store.earlier_submission(db, key) if key else None
+    if earlier:
+        return (*earlier, False)
+    public_id = form.save(db, slug, values)
+    if key:
+        store.remember_submission(db, key, public_id, form.thanks)
+    return public_id, form.thanks, True
 
 
 NOT_YOURS = ("Deze bevestiging kunnen we niet laten zien. De link klopt niet, of is ouder dan een week. "

@@ -120,7 +120,7 @@ def room_in_the_rate_limit(site):
     db = database.connect(site.env["SAMENPLAN_DATABASE"])
     try:
         with database.write(db):
-            db.execute("delete from rate_events")
+            db.execute("delete from rate_counts")
     finally:
         db.close()
 
