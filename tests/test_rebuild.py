@@ -195,3 +195,33 @@ def test_a_kwestie_saved_with_a_mistake_does_not_hold_up_the_others(settings, db
     store.add_idea(db, AZC, title="Na de reparatie")
     rebuilder.rebuild_pending()
     assert "Nieuw." in (Path(settings["OUTPUT_PATH"]) / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_new_idea_renders_the_first_and_last_idea_pages_and_a_hidden_one_its_own(small_pages, db, tmp_path):
+    settings = small_pages  # two ideas a page
+    build(settings)
+    rebuilder = Rebuilder(settings)
+    for n in range(5):
+        store.add_idea(db, FUND, title=f"Idee {n}")
+    rebuilder.rebuild_pending()  # the worker has rendered every page once
+    writer = rebuilder.generator.site_writer
+    written = []
+    original = writer._write
+    writer._write = lambda name, data, context: written.append(name) or original(name, data, context)
+    ideas = f"kwesties/{FUND}/ideeen"
+
+    store.add_idea(db, FUND, title="Idee 5")  # lands on page 3, and page 1 gives the total
+    rebuilder.rebuild_pending()
+    assert sorted(n for n in written if n.startswith(ideas)) == [f"{ideas}/3/index.html", f"{ideas}/index.html"]
+
+    written.clear()
+    store.set_hidden(db, "ideas", FUND, 3, reason="Persoonlijke gegevens")  # on page 2
+    rebuilder.rebuild_pending()
+    assert sorted(n for n in written if n.startswith(ideas)) == [f"{ideas}/2/index.html"]
+
+    incremental = tree(settings["OUTPUT_PATH"])
+    settings["OUTPUT_PATH"] = str(tmp_path / "full")
+    build(settings)
+    assert incremental == tree(settings["OUTPUT_PATH"])
+    assert "6 ideeën, het oudste eerst." in incremental[f"{ideas}/index.html"].decode("utf-8")
+    assert "Het oudste eerst. Pagina 2 van 3." in incremental[f"{ideas}/2/index.html"].decode("utf-8")

@@ -37,8 +37,8 @@ def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
         site_writer.render(folder / "papier" / "index.html", "papier", issue=issue, join_url=join_url),
         site_writer.render(folder / "verslag" / "index.html", "verslag", issue=issue,
                            report=council.report(db, issue, versions, changes), today=today),
-        *numbered_pages(site_writer, db, issue, "ideeen", store.idea_count, store.ideas),
-        *numbered_pages(site_writer, db, issue, "vragen", store.question_count, store.questions),
+        *numbered_pages(site_writer, db, issue, "ideeen", store.ideas),
+        *numbered_pages(site_writer, db, issue, "vragen", store.questions),
         *plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed),
     ]
 
@@ -59,18 +59,23 @@ def plan_problem(error):
     return (str(error) if error else None), False
 
 
-def numbered_pages(site_writer, db, issue, name, count_rows, rows):
-    """/kwesties/<slug>/<name>/, /2/, …: every idea (or question), oldest first, a page at a time."""
+def numbered_pages(site_writer, db, issue, name, rows):
+    """/kwesties/<slug>/<name>/, /2/, …: every idea (or question), oldest first, a page at a time.
+
+    Only the first page gives the total, so a new idea changes that page and the last one;
+    the pages in between are rendered again only when what they show changed (inputs).
+    """
     folder = Path("kwesties") / issue.slug / name
     per_page = site_writer.settings["SAMENPLAN_IDEAS_PER_PAGE"]
-    count = count_rows(db, issue.slug)
+    everything = rows(db, issue.slug)
+    count = len(everything)
     pages = max(1, math.ceil(count / per_page))
-    written = [
-        site_writer.render(folder / (str(page) if page > 1 else "") / "index.html", name, issue=issue, count=count,
-                           items=rows(db, issue.slug, limit=per_page, offset=(page - 1) * per_page),
-                           page=page, page_count=pages)
-        for page in range(1, pages + 1)
-    ]
+    written = []
+    for page in range(1, pages + 1):
+        items = everything[(page - 1) * per_page : page * per_page]
+        values = dict(issue=issue, count=count if page == 1 else None, items=items, page=page, page_count=pages)
+        written.append(site_writer.render(folder / (str(page) if page > 1 else "") / "index.html", name,
+                                          inputs=values, **values))
     site_writer.remove_pages(folder, pages)
     return written
 

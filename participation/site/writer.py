@@ -7,6 +7,7 @@ unchanged files alone; the signal goes out for those as well, because such
 plugins collect every page again on each build.
 """
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -22,11 +23,24 @@ class SiteWriter:
         self.settings = settings
         self.get_template = get_template
         self.shared_context = shared_context  # the generators' context; holds localsiteurl
+        self._inputs = {}  # name -> digest of the inputs it was last rendered from
 
-    def render(self, name, template, **values):
-        """Render a theme template to output_path/name; returns name, relative."""
+    def render(self, name, template, inputs=None, **values):
+        """Render a theme template to output_path/name; returns name, relative.
+
+        inputs: what the page shows besides the settings and the theme (a value with a stable
+        repr). When they are those of this writer's last render of the page, the page is not
+        rendered again: the rebuild worker keeps its writer, and most pages of a long list
+        stay the same when one item is added.
+        """
         name = Path(name).as_posix()
         context = self.local_context(name, values)
+        if inputs is not None:
+            digest = hashlib.blake2b(repr(inputs).encode("utf-8"), digest_size=16).digest()
+            if self._inputs.get(name) == digest and os.path.exists(os.path.join(self.output_path, name)):
+                signals.content_written.send(sanitised_join(self.output_path, name), context=context)
+                return name
+            self._inputs[name] = digest
         return self._write(name, self.get_template(template).render(context).encode("utf-8"), context)
 
     def write(self, name, data, **values):
