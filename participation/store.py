@@ -21,8 +21,7 @@ HIDDEN_FIELDS = {"ideas": ("title", "body", "cost", "author_name"), "questions":
 
 
 def _mark_changed(db, slug):
-    # Plain SQL on every submission: sqlite-utils' insert first looks the table up (three queries).
-    db.execute("insert into site_changes (issue, changed_at) values (?, ?)", [slug, database.now()])
+    _insert(db, "site_changes", {"issue": slug, "changed_at": database.now()})
 
 
 def _add_contribution(db, table, slug, row):
@@ -31,9 +30,15 @@ def _add_contribution(db, table, slug, row):
         number = db.execute(
             f"select coalesce(max(number), 0) + 1 from {table} where issue = ?", [slug]
         ).fetchone()[0]
-        db[table].insert({"issue": slug, "number": number, "created_at": database.now(), **row})
+        _insert(db, table, {"issue": slug, "number": number, "created_at": database.now(), **row})
         _mark_changed(db, slug)
     return number
+
+
+def _insert(db, table, row):
+    """INSERT one row into one of our own tables (the column names are ours, never a user's).
+    On the submit path: sqlite-utils' insert first looks the table up, with three queries."""
+    db.execute(f"insert into {table} ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
 
 
 def _contribution(author_name, member_id, channel, entered_by):
@@ -401,8 +406,7 @@ def remember_submission(db, key, public_id, thanks):
     now = database.now()
     cutoff = (datetime.datetime.fromisoformat(now) - datetime.timedelta(days=SUBMISSION_DAYS)).isoformat()
     db.execute("delete from submissions where created_at < ?", [cutoff])
-    db.execute("insert into submissions (key, public_id, thanks, created_at) values (?, ?, ?, ?)",
-               [key, public_id, thanks, now])
+    _insert(db, "submissions", {"key": key, "public_id": public_id, "thanks": thanks, "created_at": now})
 
 
 # AVG ------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 A token names what it is for (its salt), so one kind never passes for another.
 """
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -26,6 +27,18 @@ class TokenError(ValueError):
     def __init__(self, expired):
         self.expired = expired
         super().__init__("verlopen" if expired else "ongeldig")
+
+
+# Serializers keep no state between calls; making one costs more than signing with it,
+# and every form submission signs or checks three tokens.
+@functools.lru_cache(maxsize=64)
+def _timed(secret, salt):
+    return URLSafeTimedSerializer(secret, salt=salt)
+
+
+@functools.lru_cache(maxsize=64)
+def _plain(secret, salt):
+    return URLSafeSerializer(secret, salt=salt)
 
 
 def _read(serializer, token, max_age):
@@ -45,12 +58,12 @@ def address_key(secret, email):
 
 
 def confirm_token(secret, member_id, email):
-    return URLSafeTimedSerializer(secret, salt="confirm-email").dumps([member_id, address_key(secret, email)])
+    return _timed(secret, "confirm-email").dumps([member_id, address_key(secret, email)])
 
 
 def read_confirm_token(secret, token, max_age=CONFIRM_MAX_AGE):
     """(member_id, address key) from a confirmation token; TokenError when expired or tampered."""
-    member_id, key = _read(URLSafeTimedSerializer(secret, salt="confirm-email"), token, max_age)
+    member_id, key = _read(_timed(secret, "confirm-email"), token, max_age)
     return int(member_id), str(key)
 
 
@@ -60,26 +73,27 @@ def confirms(secret, key, email):
 
 
 def member_token(secret, member_id, slug):
-    return URLSafeTimedSerializer(secret, salt="member-link").dumps([member_id, slug])
+    return _timed(secret, "member-link").dumps([member_id, slug])
 
 
 def read_member_token(secret, token, max_age=MEMBER_MAX_AGE):
-    member_id, slug = _read(URLSafeTimedSerializer(secret, salt="member-link"), token, max_age)
+    member_id, slug = _read(_timed(secret, "member-link"), token, max_age)
     return int(member_id), str(slug)
 
 
 def form_token(secret, now=None):
     """The signed moment a form was shown, with a nonce: it is also the form's one-time key."""
     started = int(time.time() if now is None else now)
-    return URLSafeSerializer(secret, salt="form-started").dumps([started, secrets.token_urlsafe(9)])
+    return _plain(secret, "form-started").dumps([started, secrets.token_urlsafe(9)])
 
 
+@functools.lru_cache(maxsize=256)  # a submission reads its token twice: its age, then its key
 def _form_payload(secret, token):
     try:
-        payload = URLSafeSerializer(secret, salt="form-started").loads(token or "")
+        payload = _plain(secret, "form-started").loads(token or "")
     except (BadSignature, TypeError, ValueError, UnicodeError):
         raise TokenError(expired=False)
-    return payload if isinstance(payload, list) else [payload, None]  # a form shown before the nonce
+    return tuple(payload) if isinstance(payload, list) else (payload, None)  # a form shown before the nonce
 
 
 def form_key(secret, token):
@@ -106,13 +120,13 @@ def form_age(secret, token, now=None):
 def thanks_token(secret, slug, public_id, thanks):
     """The confirmation of one stored contribution. Not timed: the same submission sent again
     gets the same address; the page itself refuses contributions older than a few days."""
-    return URLSafeSerializer(secret, salt="thanks").dumps([slug, public_id, thanks])
+    return _plain(secret, "thanks").dumps([slug, public_id, thanks])
 
 
 def read_thanks_token(secret, token):
     """(slug, public id, thanks) from a confirmation token; TokenError when tampered."""
     try:
-        slug, public_id, thanks = URLSafeSerializer(secret, salt="thanks").loads(token or "")
+        slug, public_id, thanks = _plain(secret, "thanks").loads(token or "")
     except (BadSignature, TypeError, ValueError, UnicodeError):
         raise TokenError(expired=False)
     return str(slug), str(public_id), str(thanks)

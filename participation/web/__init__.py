@@ -19,7 +19,7 @@ from ..issues import IssueLookup
 from ..keys import secret_key
 from ..settings import load_settings, trusted_hosts
 from .. import templating
-from . import beheer, beheer_plan, beheer_tekst, csrf, db, deelnemen, errors, headers, static_site
+from . import auth, beheer, beheer_plan, beheer_tekst, csrf, db, deelnemen, errors, headers, static_site
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -31,6 +31,7 @@ class SmallNumber(IntegerConverter):
 def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=None):
     settings = settings or load_settings((test_config or {}).get("SAMENPLAN_SETTINGS"))
     app = Flask(__name__, static_folder=None)
+    app.session_interface = auth.CookieSessions()
     # Same Jinja options as the Pelican build (autoescape, whitespace control).
     app.jinja_options = {**app.jinja_options, **settings["JINJA_ENVIRONMENT"]}
     app.config.from_mapping(
