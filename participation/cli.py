@@ -158,17 +158,23 @@ def _raise_interrupt(*_):
     raise KeyboardInterrupt
 
 
+WORKER_NICENESS = 10  # residents' answers first: the site may lag a moment when the machine is busy
+
+
 def worker(settings_file=None):
     """Run the rebuild worker in the foreground, e.g. beside gunicorn.
 
-    It polls the site_changes table, so contributions stored by other
-    processes reach the site too.
+    It watches the database for commits (PRAGMA data_version), so contributions
+    stored by other processes reach the site too. It runs at a lower priority
+    than the web workers, so under load the forms keep answering quickly. SIGTERM
+    lets it finish the file it is writing and stop.
     """
     from .rebuild import Rebuilder
 
+    os.nice(WORKER_NICENESS)
     rebuilder = Rebuilder(load_settings(settings_file))
     print("samenplan: rebuild worker draait (stoppen: Ctrl+C)", flush=True)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGTERM, lambda *_: rebuilder.stop())
     try:
         rebuilder.run()
     except KeyboardInterrupt:

@@ -2,6 +2,9 @@
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -225,3 +228,26 @@ def test_a_new_idea_renders_the_first_and_last_idea_pages_and_a_hidden_one_its_o
     assert incremental == tree(settings["OUTPUT_PATH"])
     assert "6 ideeën, het oudste eerst." in incremental[f"{ideas}/index.html"].decode("utf-8")
     assert "Het oudste eerst. Pagina 2 van 3." in incremental[f"{ideas}/2/index.html"].decode("utf-8")
+
+
+def test_the_worker_command_sees_other_processes_commits_and_stops_on_sigterm(settings, db):
+    """`samenplan worker` as in production: a separate process, at a lower priority than the
+    web workers, learning of commits from this process; SIGTERM stops it between files."""
+    build(settings)
+    env = dict(os.environ, SAMENPLAN_DATABASE=settings["SAMENPLAN_DATABASE"],
+               SAMENPLAN_OUTPUT=settings["OUTPUT_PATH"], SAMENPLAN_CONTENT=settings["PATH"])
+    worker = subprocess.Popen([str(Path(sys.executable).parent / "samenplan"), "worker"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert worker.stdout.readline().startswith("samenplan: rebuild worker draait")
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 10
+        store.add_idea(db, AZC, title="Uit een ander proces")
+        page = Path(settings["OUTPUT_PATH"]) / "kwesties" / AZC / "index.html"
+        assert wait_for(lambda: "Uit een ander proces" in page.read_text(encoding="utf-8"))
+        assert wait_for(lambda: store.pending_changes(db) == (None, set()))  # the follow-up is done too
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=10) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        worker.stdout.close()

@@ -7,6 +7,7 @@ unchanged files alone; the signal goes out for those as well, because such
 plugins collect every page again on each build.
 """
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -104,6 +105,7 @@ def write_file(path, data):
             f.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
+    except BaseException:  # also Ctrl+C, which may come after the rename
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
