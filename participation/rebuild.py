@@ -5,13 +5,16 @@ transaction as the row itself (store.py). The worker learns of a commit at
 once: notify() in the same process, and `PRAGMA data_version` polled every
 few tens of milliseconds for commits by other processes (gunicorn), which
 costs next to nothing. It rebuilds as soon as it sees a change; changes that
-arrive while it works are taken together in the next round, so bursts
-coalesce without a waiting time when the site is quiet.
+arrive while it works, or within a tenth of a second of the last round, are
+taken together in the next round, so bursts coalesce without a waiting time
+when the site is quiet.
 
 Each round first writes the changed kwesties' own pages (where a resident
 looks for what they sent), then works through the generator's follow-up
 queue one unit at a time (the kwestie's other pages and open data, the list
 pages, the site-wide feed and CSV), looking for new changes between units.
+A unit written less than two seconds ago waits (write_next), so a flood of
+ideas into one kwestie does not keep the worker rendering its long pages.
 The rows in site_changes are deleted only once everything they caused is
 written, so a worker that stops half-way starts again from them. When a
 rebuild fails, the error is logged and it is tried again later.
@@ -19,6 +22,7 @@ rebuild fails, the error is logged and it is tried again later.
 
 import logging
 import threading
+import time
 
 from . import db as database
 from . import store
@@ -28,9 +32,11 @@ log = logging.getLogger(__name__)
 
 
 class Rebuilder:
-    def __init__(self, settings, *, poll=0.02, max_backoff=30.0):
+    def __init__(self, settings, *, poll=0.02, gap=0.1, max_backoff=30.0):
         self.settings = settings
         self.poll = poll  # seconds between looks at PRAGMA data_version
+        self.gap = gap  # seconds at least between rounds while changes keep coming
+        self._last_round = float("-inf")
         self.max_backoff = max_backoff
         self.generator = load_generator(settings)
         self.seen = 0  # the last site_changes id read
@@ -55,7 +61,7 @@ class Rebuilder:
         """Everything the recorded changes need, written before it returns; the paths rendered."""
         rendered = self.rebuild_first()
         while self.generator.follow_up:
-            rendered += self.generator.write_next(self.db, wait_for_site=False)
+            rendered += self.generator.write_next(self.db, patient=False)
         self._clear_done()
         return rendered
 
@@ -78,11 +84,13 @@ class Rebuilder:
             store.clear_changes(self.db, done_up_to)
 
     def step(self):
-        """One piece of work: new changes first, else one follow-up unit. False when idle."""
-        if self.rebuild_first():
+        """One piece of work: new changes first, else one follow-up unit that is due.
+        False when there is nothing to do now."""
+        now = time.monotonic()
+        if now - self._last_round >= self.gap and self.rebuild_first():
+            self._last_round = now
             return True
-        if self.generator.follow_up:
-            self.generator.write_next(self.db)
+        if self.generator.follow_up and self.generator.write_next(self.db) is not None:
             self._clear_done()
             return True
         return False
@@ -101,14 +109,19 @@ class Rebuilder:
                 self._stop.wait(delay)
                 continue
             if not busy:
-                self._wait(version)
+                too_soon = self._last_round + self.gap - time.monotonic()
+                if too_soon > 0:  # changes may be waiting: they are taken together after the gap
+                    self._stop.wait(too_soon)
+                else:  # queued units that are not due yet are looked at again soon
+                    self._wait(version, timeout=0.25 if self.generator.follow_up else None)
 
     def _data_version(self):
         return self.db.execute("PRAGMA data_version").fetchone()[0]
 
-    def _wait(self, version):
-        """Until notify(), or until another connection commits to the database."""
-        while not self._stop.is_set():
+    def _wait(self, version, timeout=None):
+        """Until notify(), another connection commits to the database, or timeout seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._stop.is_set() and (deadline is None or time.monotonic() < deadline):
             if self._wake.wait(self.poll) or self._data_version() != version:
                 return
 

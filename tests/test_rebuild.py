@@ -14,6 +14,7 @@ from participation import db as database
 from participation import store
 from participation.build import build
 from participation.rebuild import Rebuilder
+from participation.site import generator as generator_module
 from participation.web import create_app
 
 from .conftest import AZC, FUND, write_issue
@@ -251,3 +252,24 @@ def test_the_worker_command_sees_other_processes_commits_and_stops_on_sigterm(se
         if worker.poll() is None:
             worker.kill()
         worker.stdout.close()
+
+
+def test_a_kwestie_flooded_with_ideas_gets_its_long_pages_every_two_seconds(settings, db):
+    build(settings)
+    rebuilder = Rebuilder(settings)
+    generator = rebuilder.generator
+    store.add_idea(db, AZC, title="Eerste")
+    rebuilder.rebuild_first()
+    while generator.follow_up:  # nothing written before: every unit is due at once
+        assert generator.write_next(rebuilder.db) is not None
+    store.add_idea(db, AZC, title="Tweede, meteen erna")
+    assert rebuilder.rebuild_first() == [f"kwesties/{AZC}/index.html"]  # its own page is never held back
+    assert generator.write_next(rebuilder.db) is None  # the rest was written a moment ago: it waits
+    assert rebuilder.step() is False
+    for unit in generator._written_at:  # two seconds later
+        generator._written_at[unit] -= generator_module.FOLLOW_UP_EVERY
+    assert f"kwesties/{AZC}/ideeen/index.html" in generator.write_next(rebuilder.db)
+    assert list(generator.follow_up) != [("site",)]  # the list page first; the site-wide files last
+    while generator.follow_up:
+        generator.write_next(rebuilder.db)
+    assert "Tweede, meteen erna" in (Path(settings["OUTPUT_PATH"]) / f"kwesties/{AZC}.csv").read_text(encoding="utf-8-sig")

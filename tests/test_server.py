@@ -228,7 +228,11 @@ def test_a_member_changes_and_withdraws_their_idea_and_the_site_keeps_the_histor
     assert wait_for(page_shows(kwestie_url, "Ingetrokken door de indiener op"), timeout=15)
     page = requests.get(kwestie_url, timeout=5).text
     assert "Drie bankjes bij de vijver" not in page and "Met een prullenbak." not in page
-    data = requests.get(f"{server.url}/kwesties/{AZC}.json", timeout=5).json()
-    [idea] = [i for i in data["ideas"] if i["author_name"] == "Jet"]
+    # The open data follows the kwestie's own page (rebuild.py): within two seconds.
+    def jets_idea():
+        data = requests.get(f"{server.url}/kwesties/{AZC}.json", timeout=5).json()
+        return [i for i in data["ideas"] if i["author_name"] == "Jet" and i["withdrawn_at"]]
+    assert wait_for(jets_idea, timeout=15)
+    [idea] = jets_idea()
     assert idea["changed_at"] and idea["withdrawn_at"] and idea["title"] is None and idea["body"] is None
     assert requests.post(change_url, data={"title": "Toch weer"}, allow_redirects=False, timeout=5).status_code == 409

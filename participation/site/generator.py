@@ -27,7 +27,8 @@ from .writer import SiteWriter
 log = logging.getLogger(__name__)
 
 SITE = ("site",)  # the follow-up unit of the site-wide feed and /besluiten.csv
-SITE_WIDE_EVERY = 30  # seconds: under a steady stream of changes they wait at most this long
+FOLLOW_UP_EVERY = 2  # seconds: a unit written again while changes keep coming waits this long
+SITE_WIDE_EVERY = 30  # seconds: the site-wide files wait for the rest, at most this long
 SUMMARIES_PER_UNIT = 25  # a worker that has not rendered every kwestie yet counts them in parts
 
 
@@ -41,7 +42,8 @@ class KwestieGenerator(Generator):
         # Work queued by write_first(): unit -> the lowest site_changes id that waits for it.
         # Units: ("kwestie", slug), ("lists", page number), SITE; first in, first out.
         self.follow_up = {}
-        self._site_written_at = time.monotonic()
+        self._written_at = {}  # unit -> time.monotonic() when it was last written
+        self._started = time.monotonic()
         self.today = datetime.date.today()  # reviews due/overdue are relative to the build day
         super().__init__(*args, **kwargs)
         self.site_writer = SiteWriter(self.output_path, self.settings, self.get_template, self.context)
@@ -109,7 +111,7 @@ class KwestieGenerator(Generator):
         rendered, relative to the output folder."""
         rendered = self.write_first(db, slugs)
         while self.follow_up:
-            rendered += self.write_next(db, wait_for_site=False)
+            rendered += self.write_next(db, patient=False)
         return rendered
 
     def write_first(self, db, slugs, since=0):
@@ -138,16 +140,20 @@ class KwestieGenerator(Generator):
     def _queue(self, unit, since):
         self.follow_up[unit] = min(since, self.follow_up.get(unit, since))
 
-    def write_next(self, db, wait_for_site=True):
-        """Write one unit of the follow-up queue, oldest first; returns the paths rendered.
+    def write_next(self, db, patient=True):
+        """Write the oldest unit of the follow-up queue that is due; returns the paths rendered,
+        or None when none is due yet.
 
-        The site-wide files grow with the number of kwesties, so they wait until nothing else
-        is queued, or SITE_WIDE_EVERY seconds, unless wait_for_site is False.
+        Patient (the worker's loop): a unit written less than FOLLOW_UP_EVERY seconds ago
+        waits, so a kwestie that gets an idea every few milliseconds has its long pages
+        written every two seconds rather than all the time; its own page is never held
+        back (write_first). The site-wide files grow with the number of kwesties, so they
+        wait until nothing else is queued, or SITE_WIDE_EVERY seconds.
         """
-        unit = next(iter(self.follow_up))
-        site_due = not wait_for_site or time.monotonic() - self._site_written_at >= SITE_WIDE_EVERY
-        if unit == SITE and len(self.follow_up) > 1 and not site_due:
-            unit = next(u for u in self.follow_up if u != SITE)
+        now = time.monotonic()
+        unit = next((u for u in self.follow_up if not patient or self._due(u, now)), None)
+        if unit is None:
+            return None
         if unit == SITE:
             rendered = self.write_site_wide(db)
         elif unit[0] == "lists":
@@ -157,7 +163,14 @@ class KwestieGenerator(Generator):
             rendered = self.write_issue(db, issue, front=False) if issue else []
         if rendered is not None:  # None: the unit is not finished (SITE, counting in parts)
             del self.follow_up[unit]
+            self._written_at[unit] = now
         return rendered or []
+
+    def _due(self, unit, now):
+        last = self._written_at.get(unit)
+        if unit == SITE and now - (last or self._started) < SITE_WIDE_EVERY and len(self.follow_up) > 1:
+            return False
+        return last is None or now - last >= FOLLOW_UP_EVERY
 
     def write_issue(self, db, issue, front=True):
         """A kwestie's pages, open data and feed; returns their paths. front=False: all but
@@ -191,7 +204,6 @@ class KwestieGenerator(Generator):
                 db, issue, versions, council.phase_changes(db, issue.slug), self.settings))
         if len(missing) > SUMMARIES_PER_UNIT:
             return None
-        self._site_written_at = time.monotonic()
         return [self.write_site_feed(), self.write_council_csv()]
 
     def write_council_csv(self):
