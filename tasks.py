@@ -9,9 +9,7 @@
     invoke mutation             mutation testing of the consent method (slow; see bench/README.md)
 """
 
-import shutil
 import sys
-from pathlib import Path
 
 from invoke import task
 
@@ -48,15 +46,12 @@ def test(c, args=""):
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
-@task
-def bench(c):
-    """Run the benchmarks (not part of the test suite)."""
+@task(help={"args": "extra arguments for bench/production.py, e.g. '--tiny' or '--only submit'"})
+def bench(c, args=""):
+    """Run the benchmarks (not part of the test suite; production.py takes some 15 minutes)."""
     c.run(f"{sys.executable} bench/rebuild.py", pty=False)
     c.run(f"{sys.executable} bench/plan_yaml.py", pty=False)
-    if shutil.which("gunicorn", path=str(Path(sys.executable).parent)):
-        c.run(f"{sys.executable} bench/submit.py", pty=False)
-    else:
-        print("bench/submit.py needs gunicorn: pip install -e '.[production]'")
+    c.run(f"{sys.executable} bench/production.py {args}", pty=False)
 
 
 @task(help={"report_only": "geen nieuwe run: alleen de scores van de laatste run",

@@ -1,0 +1,38 @@
+"""bench/production.py still runs: its smallest run, every section, in a subprocess.
+
+No timing is asserted (the figures are for people, and vary by machine); only that it
+ends well and prints a figure in each section. It needs gunicorn and wrk: without them
+the test is skipped, except under CI, where it fails.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .browser.conftest import apt_install, as_root_with_apt, unavailable
+from .support import ROOT
+
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def test_production_bench_runs_every_section():
+    if not GUNICORN.exists():
+        unavailable(f"gunicorn not found at {GUNICORN}: pip install -e '.[production]'")
+    if not shutil.which("wrk") and as_root_with_apt():
+        apt_install("wrk")
+    if not shutil.which("wrk"):
+        unavailable("wrk not found: install it (sudo apt-get install wrk)")
+
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "production.py"), "--tiny"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={k: v for k, v in os.environ.items() if not k.startswith("SAMENPLAN_")})
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    assert re.search(r"^build .*[\d.]+ ms/page.*samenplan +[\d.]+ ms/page.*ratio [\d.]+$", out, re.M), out
+    assert re.search(r"^submit .*\d+ req/s p99 [\d.]+ ms.*samenplan +\d+ req/s.*every 303 stored: yes", out, re.M), out
+    fresh = re.findall(r"^fresh .*$", out, re.M)
+    assert fresh and all(re.search(r"p50 +\d+ ms +p95 +\d+ ms", line) for line in fresh), out
