@@ -90,10 +90,16 @@ class Rebuilder:
         if now - self._last_round >= self.gap and self.rebuild_first():
             self._last_round = now
             return True
-        if self.generator.follow_up and self.generator.write_next(self.db) is not None:
-            self._clear_done()
+        if not self.generator.follow_up:
+            return False
+        try:
+            if self.generator.write_next(self.db) is None:
+                return False
+        except Exception:  # that unit waits (write_next); new changes and other units go on
+            log.exception("Opnieuw bouwen van een deel mislukt; het wordt later nog eens geprobeerd")
             return True
-        return False
+        self._clear_done()
+        return True
 
     def run(self):
         while not self._stop.is_set():

@@ -272,3 +272,28 @@ def test_a_kwestie_flooded_with_ideas_gets_its_long_pages_every_two_seconds(sett
     while generator.follow_up:
         generator.write_next(rebuilder.db)
     assert "Tweede, meteen erna" in (Path(settings["OUTPUT_PATH"]) / f"kwesties/{AZC}.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_kwestie_whose_pages_cannot_be_written_holds_up_no_other(settings, db):
+    build(settings)
+    rebuilder = Rebuilder(settings)
+    report = Path(settings["OUTPUT_PATH"]) / "kwesties" / AZC / "verslag"
+    shutil.rmtree(report)
+    report.write_text("not a folder")  # AZC's follow-up fails on its report page
+    store.add_idea(db, AZC, title="Koffie")
+    store.add_idea(db, FUND, title="Een bankje")
+    rebuilder.rebuild_first()
+    generator = rebuilder.generator
+    assert next(iter(generator.follow_up)) == ("kwestie", AZC)
+    assert rebuilder.step()  # AZC's unit fails (logged), goes to the back and waits a while ...
+    assert ("kwestie", AZC) in generator.follow_up and next(iter(generator.follow_up)) != ("kwestie", AZC)
+    while rebuilder.step():  # ... while FUND's pages and the list pages go on
+        pass
+    assert "Een bankje" in (Path(settings["OUTPUT_PATH"]) / f"kwesties/{FUND}.csv").read_text(encoding="utf-8-sig")
+    assert ("kwestie", AZC) in generator.follow_up
+    assert store.pending_changes(db)[1] == {AZC, FUND}  # nothing cleared while AZC waits
+    report.unlink()
+    assert "Koffie" not in (Path(settings["OUTPUT_PATH"]) / f"kwesties/{AZC}.csv").read_text(encoding="utf-8-sig")
+    rebuilder.rebuild_pending()  # the worker tries again
+    assert not generator.follow_up and store.pending_changes(db) == (None, set())
+    assert "Koffie" in (Path(settings["OUTPUT_PATH"]) / f"kwesties/{AZC}.csv").read_text(encoding="utf-8-sig")

@@ -43,6 +43,7 @@ class KwestieGenerator(Generator):
         # Units: ("kwestie", slug), ("lists", page number), SITE; first in, first out.
         self.follow_up = {}
         self._written_at = {}  # unit -> time.monotonic() when it was last written
+        self._failures = {}  # unit -> failures in a row
         self._started = time.monotonic()
         self.today = datetime.date.today()  # reviews due/overdue are relative to the build day
         super().__init__(*args, **kwargs)
@@ -154,17 +155,27 @@ class KwestieGenerator(Generator):
         unit = next((u for u in self.follow_up if not patient or self._due(u, now)), None)
         if unit is None:
             return None
-        if unit == SITE:
-            rendered = self.write_site_wide(db)
-        elif unit[0] == "lists":
-            rendered = self.write_lists(db, unit[1]) if unit[1] <= self.home_page_count() else []
-        else:
-            issue = self.issues[self._positions[unit[1]]] if unit[1] in self._positions else None
-            rendered = self.write_issue(db, issue, front=False) if issue else []
+        try:
+            rendered = self._write_unit(db, unit)
+        except Exception:
+            # To the back, and tried again after 2, 4, … 30 s: it holds up nothing else.
+            self._failures[unit] = self._failures.get(unit, 0) + 1
+            self._written_at[unit] = now + min(SITE_WIDE_EVERY, 2 ** self._failures[unit]) - FOLLOW_UP_EVERY
+            self.follow_up[unit] = self.follow_up.pop(unit)
+            raise
+        self._failures.pop(unit, None)
         if rendered is not None:  # None: the unit is not finished (SITE, counting in parts)
             del self.follow_up[unit]
             self._written_at[unit] = now
         return rendered or []
+
+    def _write_unit(self, db, unit):
+        if unit == SITE:
+            return self.write_site_wide(db)
+        if unit[0] == "lists":
+            return self.write_lists(db, unit[1]) if unit[1] <= self.home_page_count() else []
+        issue = self.issues[self._positions[unit[1]]] if unit[1] in self._positions else None
+        return self.write_issue(db, issue, front=False) if issue else []
 
     def _due(self, unit, now):
         last = self._written_at.get(unit)
