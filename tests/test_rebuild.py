@@ -297,3 +297,25 @@ def test_a_kwestie_whose_pages_cannot_be_written_holds_up_no_other(settings, db)
     rebuilder.rebuild_pending()  # the worker tries again
     assert not generator.follow_up and store.pending_changes(db) == (None, set())
     assert "Koffie" in (Path(settings["OUTPUT_PATH"]) / f"kwesties/{AZC}.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_worker_just_started_counts_every_kwestie_for_the_site_wide_files_in_steps(
+        settings, db, tmp_path, monkeypatch):
+    write_issue(settings, "extra-kwestie")
+    build(settings)
+    monkeypatch.setattr(generator_module, "COUNTING_STEP", 0)  # one kwestie a step
+    rebuilder = Rebuilder(settings)
+    store.add_idea(db, FUND, title="Een bankje")
+    rebuilder.rebuild_first()
+    generator = rebuilder.generator
+    steps = 0
+    while generator.follow_up:
+        generator.write_next(rebuilder.db, patient=False)
+        steps += 1
+    # FUND's unit, its list page, then the site-wide files: the feeds of the two kwesties this worker
+    # has not rendered are read a step each (the list page counted all three for /besluiten.csv).
+    assert steps == 1 + 1 + 2
+    incremental = tree(settings["OUTPUT_PATH"])
+    settings["OUTPUT_PATH"] = str(tmp_path / "full")
+    build(settings)
+    assert incremental == tree(settings["OUTPUT_PATH"])

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 SITE = ("site",)  # the follow-up unit of the site-wide feed and /besluiten.csv
 FOLLOW_UP_EVERY = 2  # seconds: a unit written again while changes keep coming waits this long
 SITE_WIDE_EVERY = 30  # seconds: the site-wide files wait for the rest, at most this long
-SUMMARIES_PER_UNIT = 25  # a worker that has not rendered every kwestie yet counts them in parts
+COUNTING_STEP = 0.01  # seconds: a worker that has not rendered every kwestie counts them in steps
 
 
 class KwestieGenerator(Generator):
@@ -205,16 +205,19 @@ class KwestieGenerator(Generator):
         return pages.list_pages(self.site_writer, db, issues, summaries, page, self.home_page_count(), self.today)
 
     def write_site_wide(self, db):
-        """/feeds/all.atom.xml and /besluiten.csv; None while still counting kwesties this
-        generator has not rendered yet (a worker just started), SUMMARIES_PER_UNIT at a time."""
-        missing = [i for i in self.issues if i.slug not in self._summaries or i.slug not in self._feed_entries]
-        for issue in missing[:SUMMARIES_PER_UNIT]:
+        """/feeds/all.atom.xml and /besluiten.csv; None while still counting the kwesties this
+        generator has not rendered yet (a worker just started), COUNTING_STEP at a time."""
+        deadline, counted = time.monotonic() + COUNTING_STEP, False
+        for issue in self.issues:
+            if issue.slug in self._summaries and issue.slug in self._feed_entries:
+                continue
+            if counted and time.monotonic() > deadline:  # at least one a step
+                return None
+            counted = True
             versions = self.plan_versions(db, issue)[0]
             self._summaries.setdefault(issue.slug, council.summary(db, issue, versions, self.today))
             self._feed_entries.setdefault(issue.slug, feeds.entries(
                 db, issue, versions, council.phase_changes(db, issue.slug), self.settings))
-        if len(missing) > SUMMARIES_PER_UNIT:
-            return None
         return [self.write_site_feed(), self.write_council_csv()]
 
     def write_council_csv(self):
