@@ -44,6 +44,7 @@ class KwestieGenerator(Generator):
         self.follow_up = {}
         self._written_at = {}  # unit -> time.monotonic() when it was last written
         self._failures = {}  # unit -> failures in a row
+        self._counted = 0  # kwesties write_site_wide() found counted, in this pass
         self._started = time.monotonic()
         self.today = datetime.date.today()  # reviews due/overdue are relative to the build day
         super().__init__(*args, **kwargs)
@@ -164,7 +165,9 @@ class KwestieGenerator(Generator):
             self.follow_up[unit] = self.follow_up.pop(unit)
             raise
         self._failures.pop(unit, None)
-        if rendered is not None:  # None: the unit is not finished (SITE, counting in parts)
+        if rendered is None:  # not finished (SITE, counting in steps): the others go first
+            self.follow_up[unit] = self.follow_up.pop(unit)
+        else:
             del self.follow_up[unit]
             self._written_at[unit] = now
         return rendered or []
@@ -208,8 +211,9 @@ class KwestieGenerator(Generator):
         """/feeds/all.atom.xml and /besluiten.csv; None while still counting the kwesties this
         generator has not rendered yet (a worker just started), COUNTING_STEP at a time."""
         deadline, counted = time.monotonic() + COUNTING_STEP, False
-        for issue in self.issues:
+        for issue in self.issues[self._counted:]:
             if issue.slug in self._summaries and issue.slug in self._feed_entries:
+                self._counted += 1
                 continue
             if counted and time.monotonic() > deadline:  # at least one a step
                 return None
@@ -218,6 +222,10 @@ class KwestieGenerator(Generator):
             self._summaries.setdefault(issue.slug, council.summary(db, issue, versions, self.today))
             self._feed_entries.setdefault(issue.slug, feeds.entries(
                 db, issue, versions, council.phase_changes(db, issue.slug), self.settings))
+            self._counted += 1
+        self._counted = 0
+        if any(i.slug not in self._summaries or i.slug not in self._feed_entries for i in self.issues):
+            return None  # the list changed between steps (a kwestie published): count again
         return [self.write_site_feed(), self.write_council_csv()]
 
     def write_council_csv(self):
