@@ -5,6 +5,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -265,8 +266,12 @@ def test_a_kwestie_flooded_with_ideas_gets_its_long_pages_every_two_seconds(sett
     assert rebuilder.rebuild_first() == [f"kwesties/{AZC}/index.html"]  # its own page is never held back
     assert generator.write_next(rebuilder.db) is None  # the rest was written a moment ago: it waits
     assert rebuilder.step() is False
-    for unit in generator._written_at:  # two seconds later
-        generator._written_at[unit] -= generator_module.FOLLOW_UP_EVERY
+    unit = ("kwestie", AZC)
+    generator._took[unit] = 1.0  # a kwestie whose pages take a second to write ...
+    generator._written_at[unit] -= generator_module.FOLLOW_UP_EVERY
+    assert not generator._due(unit, time.monotonic())  # ... waits ten seconds, not two
+    for unit in generator._written_at:  # a minute later
+        generator._written_at[unit] -= 60
     assert f"kwesties/{AZC}/ideeen/index.html" in generator.write_next(rebuilder.db)
     assert list(generator.follow_up) != [("site",)]  # the list page first; the site-wide files last
     while generator.follow_up:

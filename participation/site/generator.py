@@ -27,7 +27,8 @@ from .writer import SiteWriter
 log = logging.getLogger(__name__)
 
 SITE = ("site",)  # the follow-up unit of the site-wide feed and /besluiten.csv
-FOLLOW_UP_EVERY = 2  # seconds: a unit written again while changes keep coming waits this long
+FOLLOW_UP_EVERY = 2  # seconds: a unit written again while changes keep coming waits this long,
+FOLLOW_UP_SHARE = 10  # or this many times as long as it took, so no unit takes over the worker
 SITE_WIDE_EVERY = 30  # seconds: the site-wide files wait for the rest, at most this long
 COUNTING_STEP = 0.01  # seconds: a worker that has not rendered every kwestie counts them in steps
 
@@ -44,6 +45,7 @@ class KwestieGenerator(Generator):
         self.follow_up = {}
         self._written_at = {}  # unit -> time.monotonic() when it was last written
         self._failures = {}  # unit -> failures in a row
+        self._took = {}  # unit -> seconds its last write took
         self._counted = 0  # kwesties write_site_wide() found counted, in this pass
         self._started = time.monotonic()
         self.today = datetime.date.today()  # reviews due/overdue are relative to the build day
@@ -146,10 +148,11 @@ class KwestieGenerator(Generator):
         """Write the oldest unit of the follow-up queue that is due; returns the paths rendered,
         or None when none is due yet.
 
-        Patient (the worker's loop): a unit written less than FOLLOW_UP_EVERY seconds ago
-        waits, so a kwestie that gets an idea every few milliseconds has its long pages
-        written every two seconds rather than all the time; its own page is never held
-        back (write_first). The site-wide files grow with the number of kwesties, so they
+        Patient (the worker's loop): a unit written less than FOLLOW_UP_EVERY seconds ago,
+        or less than FOLLOW_UP_SHARE times as long as it took, waits, so a kwestie that gets
+        an idea every few milliseconds has its long pages written every two seconds (or,
+        with thousands of ideas, every ten times their cost) rather than all the time; its
+        own page is never held back (write_first). The site-wide files grow with the number of kwesties, so they
         wait until nothing else is queued, or SITE_WIDE_EVERY seconds.
         """
         now = time.monotonic()
@@ -158,6 +161,7 @@ class KwestieGenerator(Generator):
             return None
         try:
             rendered = self._write_unit(db, unit)
+            self._took[unit] = time.monotonic() - now
         except Exception:
             # To the back, and tried again after 2, 4, … 30 s: it holds up nothing else.
             self._failures[unit] = self._failures.get(unit, 0) + 1
@@ -184,7 +188,7 @@ class KwestieGenerator(Generator):
         last = self._written_at.get(unit)
         if unit == SITE and now - (last or self._started) < SITE_WIDE_EVERY and len(self.follow_up) > 1:
             return False
-        return last is None or now - last >= FOLLOW_UP_EVERY
+        return last is None or now - last >= max(FOLLOW_UP_EVERY, FOLLOW_UP_SHARE * self._took.get(unit, 0))
 
     def write_issue(self, db, issue, front=True):
         """A kwestie's pages, open data and feed; returns their paths. front=False: all but
