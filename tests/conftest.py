@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from participation import db as database
+from participation import store
 from participation.settings import load_settings
 from participation.web import create_app
 
@@ -65,3 +66,15 @@ def db(settings):
     connection = database.connect(settings["SAMENPLAN_DATABASE"])
     yield connection
     connection.close()
+
+
+PROPOSING = "concept-fase"
+
+
+@pytest.fixture
+def proposing(settings, db):
+    """A kwestie in phase proposing with two proposed agreements."""
+    write_issue(settings, PROPOSING, phase="proposing")
+    store.add_agreement(db, PROPOSING, what="Koffieochtend op zaterdag", cost=1200)
+    store.add_agreement(db, PROPOSING, what="Buurtapp voor iedereen")
+    return PROPOSING

@@ -15,12 +15,11 @@ from participation import store, throttle, tokens
 from participation.build import build
 from participation.web import create_app
 
-from .conftest import AZC, write_issue
+from .conftest import AZC
 from .support import ROOT, as_person, read_kwestie
 
 ROOT_SETTINGS = ROOT / "pelicanconf.py"
 
-PROPOSING = "concept-fase"
 
 
 def outbox(settings):
@@ -38,14 +37,6 @@ def add_professional(db, name="Wijkagent Sanne", organisation="Politie"):
                                    "organisation": organisation, "role": "professional",
                                    "password_hash": "x", "created_at": database.now()}).last_pk
 
-
-@pytest.fixture
-def proposing(settings, db):
-    """A kwestie in phase proposing with two proposed agreements."""
-    write_issue(settings, PROPOSING, phase="proposing")
-    store.add_agreement(db, PROPOSING, what="Koffieochtend op zaterdag", cost=1200)
-    store.add_agreement(db, PROPOSING, what="Buurtapp voor iedereen")
-    return PROPOSING
 
 
 def join_and_confirm(send, client, settings, slug, name="Ans", address="ans@example.org"):

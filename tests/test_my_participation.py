@@ -14,7 +14,6 @@ from participation import db as database
 from .conftest import AZC, FUND, write_issue
 from .support import read_kwestie
 
-PROPOSING = "concept-fase"
 
 
 def outbox(settings):
@@ -32,13 +31,6 @@ def join_and_confirm(send, client, settings, slug, name="Ans", address="ans@exam
     assert client.get(link_in(outbox(settings)[-1])).status_code == 200
     return link_in(outbox(settings)[-1]).rsplit("/", 1)[1]
 
-
-@pytest.fixture
-def proposing(settings, db):
-    write_issue(settings, PROPOSING, phase="proposing")
-    store.add_agreement(db, PROPOSING, what="Koffieochtend op zaterdag", cost=1200)
-    store.add_agreement(db, PROPOSING, what="Buurtapp voor iedereen")
-    return PROPOSING
 
 
 def page_of(client, slug, token):
