@@ -11,7 +11,7 @@ from participation.web import notify
 
 from .conftest import AZC
 from .support import ROOT, read_kwestie
-from .test_circle import add_professional, join_and_confirm, outbox, proposing  # noqa: F401 (a fixture)
+from .test_circle import add_professional, join_and_confirm, outbox
 
 
 def token_of(personal):
