@@ -26,7 +26,8 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = []
 DIRECT_TEMPLATES = []
 PAGE_URL = "{slug}/"
-PAGE_SAVE_AS = "{slug}/index.html"
+# The plugin writes the pages, in every language (a translation: over.en.md with Lang: en).
+PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = ""
 AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""
 ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None

@@ -6,6 +6,7 @@
     invoke new <slug>           a new kwestie
     invoke test                 the whole test suite (what ./dev test and CI run)
     invoke bench                the benchmarks in bench/
+    invoke translations         extract the messages, update every catalog (participation/translations/)
     invoke mutation             mutation testing of the consent method (slow; see bench/README.md)
 """
 
@@ -44,6 +45,23 @@ def new(c, slug, settings=None):
 def test(c, args=""):
     """Run the whole test suite."""
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
+
+
+@task(help={"new": "a language code to add a catalog for, e.g. 'fr'"})
+def translations(c, new=None):
+    """Extract the messages of the resident side and update every language's catalog.
+
+    Then fill in the new and fuzzy messages (tests/test_translations.py names them);
+    a new language also needs its code in SAMENPLAN_LANGUAGES.
+    """
+    babel = f"{sys.executable} -m babel.messages.frontend"
+    pot = "participation/translations/messages.pot"
+    c.run(f"{babel} extract --mapping-file babel.cfg --no-location --sort-output --omit-header"
+          f" --project samenplan --width 100 --output-file {pot} .", pty=False)
+    if new:
+        c.run(f"{babel} init --input-file {pot} --output-dir participation/translations --locale {new}", pty=False)
+    c.run(f"{babel} update --input-file {pot} --output-dir participation/translations --no-wrap"
+          " --ignore-obsolete --update-header-comment", pty=False)
 
 
 @task(help={"args": "extra arguments for bench/production.py, e.g. '--tiny' or '--only submit'"})

@@ -38,7 +38,8 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
   Leaves
     db.py           the database: connection, schema, migrations, short write transactions
     labels.py       the Dutch label of every stored value (phase, channel, relation, ...)
-    dutch.py        dates, times and euros as Dutch readers expect them
+    formats.py      dates, times and euros in the reader's language (Babel)
+    i18n.py         the languages, the current one, gettext
     settings.py     Pelican settings (pelicanconf.py) plus samenplan's own
     tokens.py       signed links: e-mail confirmation, a member's personal link, forms
     keys.py         the secret key, made once and kept beside the database

@@ -11,25 +11,28 @@ import json
 
 from . import db as database
 from . import plan, store
-from .dutch import LOCAL_TIME, datum, euro
+from .formats import LOCAL_TIME, datum, euro
 from .issues import OBJECTION_PHASES
+from .i18n import _
 from .labels import AGREEMENT_STATUSES, DECISIONS, PHASES
 
 ANSWERS = ("consent", "objection", "concern")
 PLAN_PHASES = OBJECTION_PHASES  # proposing, adopted: there is a (concept) plan to work on
-WRONG_PHASE = (f"Afspraken en het plan kunnen alleen in de fase ‘{PHASES['proposing']}’ of ‘{PHASES['adopted']}’. "
-               "Deze kwestie is in de fase ‘{}’.")
 
 
 class ConsentError(ValueError):
-    """An action the consent rules do not allow; the message says why, in Dutch."""
+    """An action the consent rules do not allow; the message says why (what a resident can meet
+    is in the current language, what only the coordinator meets in Dutch)."""
 
 
 def require_plan_phase(issue):
     """Every change to agreements, rounds, objections and the plan passes here, from any path
     (web, command line): nothing of the plan exists outside the plan phases."""
     if issue.phase not in PLAN_PHASES:
-        raise ConsentError(WRONG_PHASE.format(issue.phase_label))
+        raise ConsentError(_("Afspraken en het plan kunnen alleen in de fase ‘%(proposing)s’ of ‘%(adopted)s’. "
+                             "Deze kwestie is in de fase ‘%(phase)s’.")
+                           % {"proposing": _(PHASES["proposing"]), "adopted": _(PHASES["adopted"]),
+                              "phase": issue.phase_label})
 
 
 def blockers(agreements, objections, *, budget=None, max_cost_per_agreement=None, max_agreements=None):
@@ -169,11 +172,12 @@ def close_objection(db, issue, objection_number, status, *, member_id=None, ente
         row = db.execute("select member_id, status from objections where issue = ? and number = ?",
                          [slug, objection_number]).fetchone()
         if row is None or row[1] != "open":
-            raise ConsentError(f"B{objection_number} is geen open bezwaar. Misschien is het al ingetrokken of opgelost.")
+            raise ConsentError(_("%(code)s is geen open bezwaar. Misschien is het al ingetrokken of opgelost.")
+                               % {"code": f"B{objection_number}"})
         if member_id is not None and row[0] != member_id:
-            raise ConsentError(f"B{objection_number} is niet jouw bezwaar.")
+            raise ConsentError(_("%(code)s is niet jouw bezwaar.") % {"code": f"B{objection_number}"})
         if member_id is None and entered_by is None:
-            raise ConsentError("Alleen de indiener, of de coördinator namens de indiener, kan dit.")
+            raise ConsentError(_("Alleen de indiener, of de coördinator namens de indiener, kan dit."))
         if entered_by is not None:
             note = f"{note} (vastgelegd door de coördinator namens de indiener)".strip()
         db.execute("update objections set status = ?, closed_at = ?, resolution_note = ? "
@@ -248,24 +252,25 @@ def respond(db, issue, member_id, answer, *, reason="", agreement_number=None, e
     slug = issue.slug
     round_ = current_round(db, slug)
     if round_ is None:
-        raise ConsentError("Er loopt geen ronde.")
+        raise ConsentError(_("Er loopt geen ronde."))
     member = store.member(db, member_id)
     if member is None or member["issue"] != slug:
-        raise ConsentError("Alleen mensen uit de kring kunnen antwoorden.")
+        raise ConsentError(_("Alleen mensen uit de kring kunnen antwoorden."))
     if agreement_number is None and answer == "consent":
         numbers = round_["agreements"]
     elif agreement_number in round_["agreements"] and (answer == "consent" or reason):
         numbers = [agreement_number]
     else:
-        raise ConsentError("Kies een afspraak uit de ronde en schrijf bij een bezwaar of zorg de reden op.")
+        raise ConsentError(_("Kies een afspraak uit de ronde en schrijf bij een bezwaar of zorg de reden op."))
     if answer == "consent":
         # Consent and an open objection of the same member on one agreement cannot both stand:
         # the objection closes only by withdrawing it or accepting the amended text.
         blocking = {int(o["agreement"][1:]): o["id"] for o in store.objections(db, slug, member_id=member_id)
                     if o["kind"] == "objection" and o["status"] == "open"}
         if agreement_number is not None and agreement_number in blocking:
-            raise ConsentError(f"Je hebt nog een open bezwaar ({blocking[agreement_number]}) tegen A{agreement_number}. "
-                               "Kun je nu met de afspraak leven? Ga dan akkoord met de aanpassing, of trek je bezwaar in.")
+            raise ConsentError(_("Je hebt nog een open bezwaar (%(objection)s) tegen %(agreement)s. Kun je nu met de "
+                                 "afspraak leven? Ga dan akkoord met de aanpassing, of trek je bezwaar in.")
+                               % {"objection": blocking[agreement_number], "agreement": f"A{agreement_number}"})
         numbers = [n for n in numbers if n not in blocking]
     number = None
     with database.write(db):

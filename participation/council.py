@@ -8,10 +8,11 @@ source every time, never copied by hand.
 import datetime
 
 from . import consent, opendata, plan, store
+from .i18n import N_, _, ngettext
 from .labels import AGREEMENT_STATUSES, PHASES
 
-CHANNEL_TABLES = {"members": "mensen in de kring", "ideas": "ideeën", "questions": "vragen",
-                  "objections": "bezwaren en zorgen"}
+CHANNEL_TABLES = {"members": N_("mensen in de kring"), "ideas": N_("ideeën"), "questions": N_("vragen"),
+                  "objections": N_("bezwaren en zorgen")}
 
 
 def summary(db, issue, versions, today):
@@ -73,9 +74,10 @@ OVERVIEW_COLUMNS = ["kwestie", "titel", "fase", "kring", "ideeen", "bezwaren_ope
 
 def overview_csv(summaries):
     """/besluiten.csv: the council's overview, one row per kwestie, for a spreadsheet (Dutch Excel).
-    The phase in words, as on /besluiten/; the slug stays, as the kwestie's name in addresses."""
+    The phase in words, as on the Dutch /besluiten/ (open data stays Dutch in every language); the slug
+    stays, as the kwestie's name in addresses."""
     return opendata.csv_text(OVERVIEW_COLUMNS, [[
-        s["issue"].slug, s["issue"].title, s["issue"].phase_label, s["circle_size"], s["ideas"], s["objections_open"],
+        s["issue"].slug, s["issue"].title, PHASES[s["issue"].phase], s["circle_size"], s["ideas"], s["objections_open"],
         s["objections_resolved"], s["versions"], opendata.spreadsheet_time(s["last_adoption"]), s["budget_available"],
         s["budget_allocated"] if s["versions"] else None, s["without_response"],
         sum(r["state"] == "verlopen" for r in s["reviews"]),
@@ -95,17 +97,18 @@ def reviews(agreements, today):
 
 
 def contributions_by_channel(db, slug):
-    """{"ideeën": {"web": 12, "paper": 3}, …}: what came in, and how."""
+    """{"ideeën": {"web": 12, "paper": 3}, …}: what came in, and how; the kinds in the current language."""
     result = {}
     for table, label in CHANNEL_TABLES.items():
         rows = db.execute(f"select channel, count(*) from {table} where issue = ? group by channel order by channel",
                           [slug]).fetchall()
-        result[label] = dict(rows)
+        result[_(label)] = dict(rows)
     return result
 
 
 def report(db, issue, versions, phase_changes):
-    """Everything the eindverslag needs: process, contributions, decisions, responses."""
+    """Everything the eindverslag needs: process, contributions, decisions, responses.
+    Its sentences are in the current language: call it once per language."""
     latest = versions[-1].data if versions else None
     adopted = latest["agreements"] if latest else []
     adopted_ids = {a["id"] for a in adopted}
@@ -116,8 +119,12 @@ def report(db, issue, versions, phase_changes):
             continue
         blocking = [o for o in objections if o["agreement"] == a["code"] and o["kind"] == "objection"
                     and o["status"] == "open"]
-        reason = ("Er is nog een open bezwaar: " + "; ".join(f"{o['id']}: {o['reason'] or 'verborgen'}" for o in blocking)
-                  if blocking else "Nog niet in een ronde aangenomen.")
+        if blocking:
+            reasons = "; ".join(_("%(id)s: %(reason)s") % {"id": o["id"], "reason": o["reason"] or _("verborgen")}
+                                for o in blocking)
+            reason = _("Er is nog een open bezwaar: %(objections)s") % {"objections": reasons}
+        else:
+            reason = _("Nog niet in een ronde aangenomen.")
         not_adopted.append({"agreement": a, "reason": reason})
     round_ = consent.current_round(db, issue.slug)
     return {
@@ -142,32 +149,48 @@ def ideas_left(db, slug, adopted):
 
 
 def process(issue, versions, phase_changes, meetings=()):
-    """The steps of the process with their dates, oldest first."""
+    """The steps of the process with their dates, oldest first, in the current language."""
     steps = []
     for m in meetings:
-        came = f", {m['attendees']} {'persoon' if m['attendees'] == 1 else 'mensen'}" if m["attendees"] is not None else ""
-        steps.append((m["held_on"], f"Bijeenkomst: {m['place']}{came}." + (f" {m['note']}" if m["note"] else "")))
+        if m["attendees"] is not None:
+            held = ngettext("Bijeenkomst: %(place)s, %(num)d persoon.", "Bijeenkomst: %(place)s, %(num)d mensen.",
+                            m["attendees"]) % {"place": m["place"], "num": m["attendees"]}
+        else:
+            held = _("Bijeenkomst: %(place)s.") % {"place": m["place"]}
+        steps.append((m["held_on"], held + (f" {m['note']}" if m["note"] else "")))
     if issue.opened:
-        steps.append((issue.opened.isoformat(), "De open vraag is gesteld; iedereen kon meedoen."))
+        steps.append((issue.opened.isoformat(), _("De open vraag is gesteld; iedereen kon meedoen.")))
     if issue.ideas_until:
-        steps.append((issue.ideas_until.isoformat(), "Einde van de periode voor ideeën."))
+        steps.append((issue.ideas_until.isoformat(), _("Einde van de periode voor ideeën.")))
     for at, label in phase_changes:
-        steps.append((at[:10], f"Nieuwe fase: {label}."))
+        steps.append((at[:10], _("Nieuwe fase: %(phase)s.") % {"phase": _(label) if label else label}))
     for a in versions[-1].data["agreements"] if versions else ():
         council = (a.get("response") or {}).get("council") or {}
         if council.get("date"):  # the council's meeting on the municipality's response, held or planned
-            decided = " ".join(council["decision"].split()).rstrip(".") if council.get("decision") else \
-                "besluit nog niet bekend"
-            steps.append((council["date"], f"Gemeenteraad over {a['id']} ({council['reference']}): {decided}."))
+            values = {"agreement": a["id"], "reference": council["reference"]}
+            if council.get("decision"):
+                values["decision"] = " ".join(council["decision"].split()).rstrip(".")
+                steps.append((council["date"], _("Gemeenteraad over %(agreement)s (%(reference)s): %(decision)s.") % values))
+            else:
+                steps.append((council["date"], _("Gemeenteraad over %(agreement)s (%(reference)s): besluit nog niet bekend.")
+                              % values))
     for v in versions:
-        what = {"adoption": "Versie {n} van het plan aangenomen", "response": "Versie {n}: de gemeente reageerde",
-                "status_update": "Versie {n}: voortgang bijgewerkt"}[v.data["kind"]].format(n=v.number)
-        where = f" ({v.data['adopted_at_meeting']})" if v.data.get("adopted_at_meeting") else ""
-        steps.append((v.data["adopted_at"][:10], what + where + "."))
+        values = {"number": v.number, "meeting": v.data.get("adopted_at_meeting")}
+        kind = v.data["kind"]
+        if values["meeting"]:
+            what = {"adoption": _("Versie %(number)s van het plan aangenomen (%(meeting)s)."),
+                    "response": _("Versie %(number)s: de gemeente reageerde (%(meeting)s)."),
+                    "status_update": _("Versie %(number)s: voortgang bijgewerkt (%(meeting)s).")}[kind]
+        else:
+            what = {"adoption": _("Versie %(number)s van het plan aangenomen."),
+                    "response": _("Versie %(number)s: de gemeente reageerde."),
+                    "status_update": _("Versie %(number)s: voortgang bijgewerkt.")}[kind]
+        steps.append((v.data["adopted_at"][:10], what % values))
     return sorted(steps, key=lambda s: s[0])
 
 
 def phase_changes(db, slug):
-    """[(when, new phase label)] from the audit log of /beheer/ ("phase" entries: "open → proposing")."""
+    """[(when, new phase label)] from the audit log of /beheer/ ("phase" entries: "open → proposing").
+    The labels are the Dutch messages of labels.PHASES; process() translates them."""
     rows = db.execute("select at, detail from audit_log where issue = ? and action = 'phase' order by id", [slug])
     return [(at, PHASES.get(detail.split("→")[-1].strip(), detail)) for at, detail in rows]

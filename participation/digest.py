@@ -10,17 +10,18 @@ since < moment <= until, so two windows that follow each other never share one.
 import datetime
 
 from . import consent, plan
-from .dutch import LOCAL_TIME
+from .formats import LOCAL_TIME
+from .i18n import N_, _
 from .labels import PHASES
 
 WEEK = datetime.timedelta(days=7)
-VERSION_KINDS = {"adoption": "het plan is aangenomen", "response": "de gemeente reageert op het plan",
-                 "status_update": "de stand van zaken is bijgewerkt"}
+VERSION_KINDS = {"adoption": N_("het plan is aangenomen"), "response": N_("de gemeente reageert op het plan"),
+                 "status_update": N_("de stand van zaken is bijgewerkt")}
 
 
 def weekly_members(db, slug):
     """Members of the kwestie who chose the weekly digest and have a confirmed address."""
-    return list(db.query("select id, name, email, digest_sent_at from members where issue = ? "
+    return list(db.query("select id, name, email, language, digest_sent_at from members where issue = ? "
                          "and mail_choice = 'weekly' and email is not null and email_confirmed_at is not null "
                          "order by id", [slug]))
 
@@ -81,16 +82,17 @@ def _versions(db, settings, slug, since, until):
         adopted_at = datetime.datetime.fromisoformat(version.data["adopted_at"])
         if _moment(since) < adopted_at <= _moment(until):
             changes = plan.describe(plan.diff(previous and previous.data, version.data), version.data)
-            found.append({"number": version.number, "kind": VERSION_KINDS[version.data["kind"]],
+            found.append({"number": version.number, "kind": _(VERSION_KINDS[version.data["kind"]]),
                           "changes": changes})
         previous = version
     return found
 
 
 def _phase_change(detail):
-    """'open → proposing' (the audit log's detail) in the phases' Dutch labels."""
-    old, _, new = detail.partition(" → ")
-    return f"van ‘{PHASES.get(old, old)}’ naar ‘{PHASES.get(new, new)}’"
+    """'open → proposing' (the audit log's detail) in the phases' labels, in the current language."""
+    old, _arrow, new = detail.partition(" → ")
+    return _("van ‘%(old)s’ naar ‘%(new)s’") % {"old": _(PHASES[old]) if old in PHASES else old,
+                                               "new": _(PHASES[new]) if new in PHASES else new}
 
 
 def _changes(db, issue, since, until):

@@ -7,6 +7,7 @@ order the fields appear on the form, so the error summary can list them.
 import re
 import unicodedata
 
+from .i18n import _
 from .labels import RELATIONS, current
 
 # Control characters other than tab and newline never belong in a contribution.
@@ -34,7 +35,8 @@ def clean(value, *, multiline=False):
 
 def _check_length(errors, field, label, value, maximum):
     if len(value) > maximum:
-        errors[field] = f"{label} is te lang: maximaal {maximum} tekens (nu {len(value)})"
+        errors[field] = _("%(label)s is te lang: maximaal %(maximum)d tekens (nu %(length)d)") % {
+            "label": label, "maximum": maximum, "length": len(value)}
 
 
 def parse_number(text, prefix=""):
@@ -63,18 +65,18 @@ def validate_member(form):
     }
     errors = {}
     if not values["name"]:
-        errors["name"] = "Naam: vul een naam in. Een voornaam of een bijnaam is genoeg"
+        errors["name"] = _("Naam: vul een naam in. Een voornaam of een bijnaam is genoeg")
     else:
-        _check_length(errors, "name", "Naam", values["name"], NAME_MAX)
+        _check_length(errors, "name", _("Naam"), values["name"], NAME_MAX)
     if values["relation"] not in RELATIONS:
-        errors["relation"] = "Betrokkenheid: kies hoe je bij deze kwestie betrokken bent"
+        errors["relation"] = _("Betrokkenheid: kies hoe je bij deze kwestie betrokken bent")
     elif values["relation"] == "other" and not values["relation_other"]:
-        errors["relation_other"] = "Anders, namelijk: vul in hoe je betrokken bent"
+        errors["relation_other"] = _("Anders, namelijk: vul in hoe je betrokken bent")
     if values["relation"] != "other":
         values["relation_other"] = ""
-    _check_length(errors, "relation_other", "Anders, namelijk", values["relation_other"], NAME_MAX)
+    _check_length(errors, "relation_other", _("Anders, namelijk"), values["relation_other"], NAME_MAX)
     if values["email"] and (len(values["email"]) > EMAIL_MAX or not EMAIL.match(values["email"])):
-        errors["email"] = "E-mailadres: dit lijkt geen e-mailadres. Het ziet eruit als naam@voorbeeld.nl"
+        errors["email"] = _("E-mailadres: dit lijkt geen e-mailadres. Het ziet eruit als naam@voorbeeld.nl")
     return values, errors
 
 
@@ -87,18 +89,18 @@ def validate_idea(form):
     }
     errors = {}
     if not values["title"]:
-        errors["title"] = "Titel: geef je idee een korte titel"
+        errors["title"] = _("Titel: geef je idee een korte titel")
     else:
-        _check_length(errors, "title", "Titel", values["title"], TITLE_MAX)
-    _check_length(errors, "body", "Uitleg", values["body"], TEXT_MAX)
+        _check_length(errors, "title", _("Titel"), values["title"], TITLE_MAX)
+    _check_length(errors, "body", _("Uitleg"), values["body"], TEXT_MAX)
     if values["cost"]:
         cost = parse_euros(values["cost"])
         if cost is None or cost > COST_MAX:
-            errors["cost"] = "Geschatte kosten: vul een bedrag in hele euro’s in, bijvoorbeeld 1200"
+            errors["cost"] = _("Geschatte kosten: vul een bedrag in hele euro’s in, bijvoorbeeld 1200")
         else:
             values["cost"] = cost
     values["cost"] = values["cost"] if isinstance(values["cost"], int) else (values["cost"] or None)
-    _check_length(errors, "author_name", "Naam", values["author_name"], NAME_MAX)
+    _check_length(errors, "author_name", _("Naam"), values["author_name"], NAME_MAX)
     return values, errors
 
 
@@ -106,10 +108,10 @@ def validate_question(form):
     values = {"text": clean(form.get("text"), multiline=True), "author_name": clean(form.get("author_name"))}
     errors = {}
     if not values["text"]:
-        errors["text"] = "Vraag: schrijf je vraag op"
+        errors["text"] = _("Vraag: schrijf je vraag op")
     else:
-        _check_length(errors, "text", "Vraag", values["text"], TEXT_MAX)
-    _check_length(errors, "author_name", "Naam", values["author_name"], NAME_MAX)
+        _check_length(errors, "text", _("Vraag"), values["text"], TEXT_MAX)
+    _check_length(errors, "author_name", _("Naam"), values["author_name"], NAME_MAX)
     return values, errors
 
 
@@ -120,16 +122,16 @@ def validate_objection(form, agreement_numbers):
               "kind": clean(form.get("kind")) or "objection"}
     errors = {}
     if values["kind"] not in ("objection", "concern"):
-        errors["kind"] = "Soort: kies bezwaar of zorg"
+        errors["kind"] = _("Soort: kies bezwaar of zorg")
     number = parse_number(values["agreement"], "A")
     if number not in agreement_numbers:
-        errors["agreement"] = "Afspraak: kies de afspraak waar je bezwaar tegen hebt"
+        errors["agreement"] = _("Afspraak: kies de afspraak waar je bezwaar tegen hebt")
     else:
         values["agreement"] = number
     if not values["reason"]:
-        errors["reason"] = "Reden: schrijf op waarom je bezwaar hebt. Dan kan de kring zoeken naar een oplossing"
+        errors["reason"] = _("Reden: schrijf op waarom je bezwaar hebt. Dan kan de kring zoeken naar een oplossing")
     else:
-        _check_length(errors, "reason", "Reden", values["reason"], TEXT_MAX)
+        _check_length(errors, "reason", _("Reden"), values["reason"], TEXT_MAX)
     return values, errors
 
 
@@ -148,12 +150,15 @@ def validate_round_answers(form, agreement_numbers):
         if not answer:
             continue
         if answer not in ROUND_ANSWERS:
-            errors[f"answer_{number}"] = f"A{number}: kies ik kan ermee leven, zorg of bezwaar"
+            errors[f"answer_{number}"] = _("A%(number)d: kies ik kan ermee leven, zorg of bezwaar") % {"number": number}
         elif answer != "consent" and not reason:
-            errors[f"reason_{number}"] = (f"A{number}: schrijf op waarom je een {'zorg' if answer == 'concern' else 'bezwaar'} "
-                                          "hebt. Dan kan de kring zoeken naar een oplossing")
+            errors[f"reason_{number}"] = (
+                _("A%(number)d: schrijf op waarom je een zorg hebt. Dan kan de kring zoeken naar een oplossing")
+                if answer == "concern" else
+                _("A%(number)d: schrijf op waarom je een bezwaar hebt. Dan kan de kring zoeken naar een oplossing")
+            ) % {"number": number}
         else:
-            _check_length(errors, f"reason_{number}", f"A{number}, reden", reason, TEXT_MAX)
+            _check_length(errors, f"reason_{number}", _("A%(number)d, reden") % {"number": number}, reason, TEXT_MAX)
     if not any(values[f"answer_{n}"] for n in agreement_numbers) and not errors:
-        errors["_form"] = "Kies bij minstens één afspraak je antwoord"
+        errors["_form"] = _("Kies bij minstens één afspraak je antwoord")
     return values, errors

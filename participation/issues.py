@@ -8,7 +8,7 @@ Pelican's own Markdown reader, so the body renders exactly as on the site.
 import datetime
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -16,7 +16,9 @@ from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
-from .dutch import euro
+from .formats import euro
+from . import i18n
+from .i18n import N_, _
 from .labels import PHASES
 
 PUBLIC_PHASES = ("open", "proposing", "adopted", "closed")
@@ -27,11 +29,11 @@ CHANGES_FILE = "changes.yaml"  # dated changes of what the circle relies on (iss
 # What the circle relies on once the kwestie is open; the question's translations too.
 RELIED_ON = ("question", "constraints", "budget", "max_cost_per_agreement", "max_agreements")
 CHANGED_FIELDS = {
-    "question": "de open vraag",
-    "constraints": "de kaders",
-    "budget": "het budget",
-    "max_cost_per_agreement": "het hoogste bedrag per afspraak",
-    "max_agreements": "het hoogste aantal afspraken",
+    "question": N_("de open vraag"),
+    "constraints": N_("de kaders"),
+    "budget": N_("het budget"),
+    "max_cost_per_agreement": N_("het hoogste bedrag per afspraak"),
+    "max_agreements": N_("het hoogste aantal afspraken"),
 }
 
 
@@ -62,10 +64,33 @@ class Issue:
     image_alt: str = ""  # what the photo shows, for who cannot see it; required with an image
     body: str = field(default="", repr=False)  # HTML rendered from Markdown
     source_path: str = field(default="", repr=False)
+    texts: tuple = ()  # title, summary and body in other languages: (IssueText, ...)
+    lang: str = i18n.SOURCE  # the language this Issue is shown in (in_language)
+    in_dutch: frozenset = frozenset()  # its fields without a translation in that language
+
+    def in_language(self, lang):
+        """The kwestie as a reader of `lang` sees it: title, summary and body from kwestie.<lang>.md,
+        the question from Question_<lang>; what has no translation stays Dutch and is named in
+        `in_dutch`, so the page can mark it (lang_attr) and say so."""
+        if lang == self.lang or lang == i18n.SOURCE:  # (called on the kwestie as read, in Dutch)
+            return self
+        text = next((t for t in self.texts if t.lang == lang), None)
+        question = next((t.text for t in self.translations if t.lang == lang), None)
+        own = {"title": text and text.title, "summary": text and text.summary, "body": text and text.body,
+               "question": question}
+        in_dutch = {k for k, v in own.items() if not v and getattr(self, k)}
+        if self.constraints:  # the kaders have no translation (yet)
+            in_dutch.add("constraints")
+        return replace(self, lang=lang, **{k: v for k, v in own.items() if v}, in_dutch=frozenset(in_dutch))
+
+    def lang_attr(self, name):
+        """' lang="nl" dir="ltr"' on an element that shows a field still in Dutch, else ''."""
+        return Markup(f' lang="{i18n.SOURCE}" dir="ltr"') if name in self.in_dutch else ""
 
     @property
     def phase_label(self):
-        return PHASES[self.phase]
+        """The phase in words, in the language being rendered."""
+        return _(PHASES[self.phase])
 
     @property
     def is_public(self):
@@ -98,13 +123,23 @@ class Translation:
 
     @property
     def name(self):
-        """The language's name in Dutch: Arabisch."""
-        return language_name(self.lang, "nl")
+        """The language's name in the language of the page: Arabisch, Arabic."""
+        return language_name(self.lang, i18n.current())
 
     @property
     def own_name(self):
         """The language's name in itself, so a reader recognises it: العربية."""
         return language_name(self.lang, self.lang)
+
+
+@dataclass(frozen=True)
+class IssueText:
+    """The kwestie's own text in another language: content/kwesties/<slug>/kwestie.<lang>.md,
+    like a Pelican translation (Title, Summary and the Markdown body)."""
+    lang: str
+    title: str
+    summary: str
+    body: str = field(repr=False)  # like Issue.body: in its repr the titles are what pages compare
 
 
 @dataclass(frozen=True)
@@ -117,11 +152,11 @@ class Change:
 
     @property
     def label(self):
-        """What changed, in Dutch: 'de open vraag', 'de vraag in het Engels'."""
+        """What changed, in the current language: 'de open vraag', 'de vraag in het Engels'."""
         match = TRANSLATED_QUESTION.match(self.field)
         if match:
-            return f"de vraag in het {language_name(match.group(1), 'nl')}"
-        return CHANGED_FIELDS.get(self.field, self.field)
+            return _("de vraag in het %(language)s") % {"language": language_name(match.group(1), i18n.current())}
+        return _(CHANGED_FIELDS[self.field]) if self.field in CHANGED_FIELDS else self.field
 
     def text(self, which):
         """The old or new value as plain text: kaders one per line, amounts in euros."""
@@ -170,6 +205,17 @@ def _translations(metadata, path):
             if not text:
                 raise IssueFileError(f"{path}: {key.capitalize()} is leeg")
             found.append(Translation(match.group(1), text))
+    return tuple(found)
+
+
+def _texts(path, settings):
+    found = []
+    for text_path in sorted(path.parent.glob("kwestie.*.md")):
+        lang = text_path.name.split(".")[1]
+        if lang == i18n.SOURCE or lang not in Locale.parse("nl").languages:
+            raise IssueFileError(f"{text_path}: {lang!r} is geen taalcode van een vertaling (zoals en, ar, uk)")
+        body, metadata = MarkdownReader(settings).read(str(text_path))
+        found.append(IssueText(lang, _text(metadata, "title"), _summary(metadata, settings), body))
     return tuple(found)
 
 
@@ -248,7 +294,26 @@ def read_issue(path, settings):
         image_alt=_text(metadata, "image_alt"),
         body=body,
         source_path=str(path),
+        texts=_texts(path, settings),
     )
+
+
+def source_mtime(path, issue=None):
+    """When kwestie.md, its folder (a translation added or removed) and the translations `issue`
+    was read with (edited in place) last changed; None when there is no kwestie.md. What a
+    cache of the Issue compares: a few stat() calls, no folder listing."""
+    folder = os.path.dirname(path)
+    try:
+        own = (os.stat(path).st_mtime_ns, os.stat(folder).st_mtime_ns)
+    except OSError:
+        return None
+    translations = []
+    for text in issue.texts if issue else ():
+        try:
+            translations.append(os.stat(os.path.join(folder, f"kwestie.{text.lang}.md")).st_mtime_ns)
+        except OSError:
+            translations.append(None)
+    return (*own, *translations)
 
 
 def issues_folder(settings):
@@ -291,17 +356,16 @@ class IssueLookup:
         if not slug or slug.startswith(".") or os.sep in slug or "/" in slug:
             return None
         path = os.path.join(self._folder, slug, ISSUE_FILE)  # os.path: on every submission, pathlib costs more
-        try:
-            mtime = os.stat(path).st_mtime_ns
-        except OSError:
-            return None
         cached = self._cache.get(slug)
+        mtime = source_mtime(path, cached and cached[1])
+        if mtime is None:
+            return None
         if cached and cached[0] == mtime:
             issue = cached[1]
         else:
             issue = read_issue(path, self.settings)
-            self._cache[slug] = (mtime, issue)
-        return issue if issue.is_public else None
+            self._cache[slug] = (source_mtime(path, issue), issue)
+        return issue.in_language(i18n.current()) if issue.is_public else None
 
 
 NEW_ISSUE_TEMPLATE = """\

@@ -70,8 +70,9 @@ def first_adoption(versions):
 
 
 def phase_steps(issue, versions, round_):
-    """The public phases in order, for "Waar staan we?": each with its short name, whether it
-    is now or already past, and the dates we know (start, end: a date, a timestamp or None)."""
+    """The public phases in order, for "Waar staan we?": each with its short name (a message:
+    the template translates it), whether it is now or already past, and the dates we know
+    (start, end: a date, a timestamp or None)."""
     order = list(PHASE_STEPS)
     now = order.index(issue.phase) if issue.phase in order else -1  # a draft is before them all
     dates = {

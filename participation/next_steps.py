@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from . import consent, council, moderation, plan, store
-from .dutch import LOCAL_TIME, datum
+from .formats import LOCAL_TIME, datum
 from .labels import PHASES
 
 

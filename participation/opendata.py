@@ -14,7 +14,7 @@ import io
 import json
 
 from . import store
-from .dutch import LOCAL_TIME
+from .formats import LOCAL_TIME
 from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, OBJECTION_STATUSES
 
 

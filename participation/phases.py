@@ -7,9 +7,10 @@ so a change rewrites that file's `Phase:` line and nothing else.
 import datetime
 import re
 
-from .dutch import LOCAL_TIME, datum
+from .formats import LOCAL_TIME, datum
 from .issue_file import write_file
 from .issues import PUBLIC_PHASES, IssueFileError, issues_folder
+from .i18n import _
 from .labels import PHASES
 
 # Where each phase may go; the guard below adds the conditions.
@@ -30,34 +31,35 @@ def today():
 
 
 def check_transition(issue, target, *, circle_size, today, has_plan_versions):
-    """Dutch reasons why `issue` may not move to phase `target`; empty when it may."""
+    """Reasons (in the current language) why `issue` may not move to phase `target`; empty when it may."""
     if target not in PHASES:
-        return [f"De fase ‘{target}’ bestaat niet."]
+        return [_("De fase ‘%(phase)s’ bestaat niet.") % {"phase": target}]
     if target == issue.phase:
-        return [f"De kwestie is al in de fase ‘{PHASES[target]}’."]
+        return [_("De kwestie is al in de fase ‘%(phase)s’.") % {"phase": _(PHASES[target])}]
     if issue.phase == "closed":
-        return ["De kwestie is gesloten. Dat is de laatste fase: er kan niets meer veranderen."]
+        return [_("De kwestie is gesloten. Dat is de laatste fase: er kan niets meer veranderen.")]
     if target == "closed" and issue.phase in PUBLIC_PHASES:
         return []
     if target not in TRANSITIONS[issue.phase]:
-        return [f"Van ‘{PHASES[issue.phase]}’ naar ‘{PHASES[target]}’ kan niet."]
+        return [_("Van ‘%(old)s’ naar ‘%(new)s’ kan niet.") % {"old": _(PHASES[issue.phase]), "new": _(PHASES[target])}]
     reasons = []
     if target == "open":
         if issue.phase == "draft":
             if not issue.question:
-                reasons.append("De open vraag ontbreekt (Question in kwestie.md).")
+                reasons.append(_("De open vraag ontbreekt (Question in kwestie.md)."))
             if not issue.constraints:
-                reasons.append("De kaders ontbreken: schrijf op wat vastligt (Constraints in kwestie.md).")
+                reasons.append(_("De kaders ontbreken: schrijf op wat vastligt (Constraints in kwestie.md)."))
             if not issue.coordinator:
-                reasons.append("Er is nog geen coördinator (Coordinator in kwestie.md).")
+                reasons.append(_("Er is nog geen coördinator (Coordinator in kwestie.md)."))
     elif target == "proposing":
         if circle_size < issue.min_circle:
-            reasons.append(f"De kring is nog te klein: {circle_size} van de minstens {issue.min_circle} mensen.")
+            reasons.append(_("De kring is nog te klein: %(size)s van de minstens %(minimum)s mensen.")
+                           % {"size": circle_size, "minimum": issue.min_circle})
         if issue.ideas_until is not None and today <= issue.ideas_until:
-            reasons.append(f"Ideeën insturen kan nog tot en met {datum(issue.ideas_until)}. "
-                           "Wacht tot die dag voorbij is.")
+            reasons.append(_("Ideeën insturen kan nog tot en met %(date)s. Wacht tot die dag voorbij is.")
+                           % {"date": datum(issue.ideas_until)})
     elif target == "adopted" and not has_plan_versions:
-        reasons.append("Er is nog geen vastgestelde versie van het plan.")
+        reasons.append(_("Er is nog geen vastgestelde versie van het plan."))
     return reasons
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .dutch import datum
+from .formats import datum
+from .i18n import N_, _, ngettext
 from .labels import AGREEMENT_STATUSES, current
 
 # libyaml where present: about 9x faster on large plans; same output.
@@ -45,15 +46,16 @@ class UnrecordedPlan(PlanError):
 
     def __init__(self, versions):
         self.versions = versions
-        if len(versions) == 1:
-            which, these, adopted = "Versie 1", "deze versie hier is", "de aangenomen versie is"
-        else:
-            which, these, adopted = (f"Versie 1 tot en met {len(versions)}", "deze versies hier zijn",
-                                     "de aangenomen versies zijn")
-        super().__init__(
-            f"{which}: de keten en het schema kloppen. Maar deze installatie heeft niet vastgelegd dat {these} "
-            f"aangenomen (bijvoorbeeld een nieuwe of teruggezette database). Daarom kan niet worden bevestigd "
-            f"dat dit {adopted}. Vergelijk de controlegetallen (sha256) met die in de feed of op de planpagina.")
+        super().__init__(ngettext(
+            "Versie 1: de keten en het schema kloppen. Maar deze installatie heeft niet vastgelegd dat deze "
+            "versie hier is aangenomen (bijvoorbeeld een nieuwe of teruggezette database). Daarom kan niet worden "
+            "bevestigd dat dit de aangenomen versie is. Vergelijk de controlegetallen (sha256) met die in de feed "
+            "of op de planpagina.",
+            "Versie 1 tot en met %(num)d: de keten en het schema kloppen. Maar deze installatie heeft niet "
+            "vastgelegd dat deze versies hier zijn aangenomen (bijvoorbeeld een nieuwe of teruggezette database). "
+            "Daarom kan niet worden bevestigd dat dit de aangenomen versies zijn. Vergelijk de controlegetallen "
+            "(sha256) met die in de feed of op de planpagina.",
+            len(versions)) % {"num": len(versions)})
 
 
 @dataclass(frozen=True)
@@ -149,27 +151,32 @@ def verify(folder, slug=None, heads=None):
     recorded = heads or {}
     present = {v.number for v in versions}
     for number in sorted(set(recorded) - present):
-        raise PlanError(f"{number:04d}.yaml ontbreekt (het is wel aangenomen)")
+        raise PlanError(_("%(file)s ontbreekt (het is wel aangenomen)") % {"file": f"{number:04d}.yaml"})
     for version in versions:
         if version.number in recorded and recorded[version.number] != version.sha256:
-            raise PlanError(f"{version.filename}: is veranderd nadat het is vastgelegd (de hash klopt niet)")
+            raise PlanError(_("%(file)s: is veranderd nadat het is vastgelegd (de hash klopt niet)")
+                            % {"file": version.filename})
     unrecorded = [v.filename for v in versions if v.number not in recorded]
     if recorded and unrecorded:
-        raise PlanError(f"{', '.join(unrecorded)} {'is' if len(unrecorded) == 1 else 'zijn'} niet aangenomen: "
-                        f"deze installatie heeft er geen vastlegging van")
+        raise PlanError(ngettext("%(files)s is niet aangenomen: deze installatie heeft er geen vastlegging van",
+                                 "%(files)s zijn niet aangenomen: deze installatie heeft er geen vastlegging van",
+                                 len(unrecorded)) % {"files": ", ".join(unrecorded)})
     previous = None
     for expected, version in enumerate(versions, start=1):
         if version.number != expected:
-            raise PlanError(f"{expected:04d}.yaml ontbreekt (gevonden: {version.filename})")
+            raise PlanError(_("%(file)s ontbreekt (gevonden: %(found)s)")
+                            % {"file": f"{expected:04d}.yaml", "found": version.filename})
         if version.data["version"] != expected:
-            raise PlanError(f"{version.filename}: zegt versie {version.data['version']}, verwacht {expected}")
+            raise PlanError(_("%(file)s: zegt versie %(version)s, verwacht %(expected)s")
+                            % {"file": version.filename, "version": version.data["version"], "expected": expected})
         if slug and version.data["issue"] != slug:
-            raise PlanError(f"{version.filename}: hoort bij {version.data['issue']!r}, niet bij {slug!r}")
+            raise PlanError(_("%(file)s: hoort bij %(issue)s, niet bij %(slug)s")
+                            % {"file": version.filename, "issue": repr(version.data["issue"]), "slug": repr(slug)})
         wanted = previous.sha256 if previous else None
         if version.data["previous"] != wanted:
-            which = previous.filename if previous else "(geen)"
-            raise PlanError(f"{version.filename}: de hash van {which} klopt niet; "
-                            f"{which} is veranderd, verwijderd of verwisseld")
+            which = previous.filename if previous else _("(geen)")
+            raise PlanError(_("%(file)s: de hash van %(previous)s klopt niet; %(previous)s is veranderd, verwijderd of "
+                              "verwisseld") % {"file": version.filename, "previous": which})
         previous = version
     if heads is not None and not heads and versions:
         raise UnrecordedPlan(versions)
@@ -234,64 +241,98 @@ def diff(old, new):
     return sorted(changes, key=lambda c: (int(c[1][1:]), c[0]))
 
 
+# A field of an agreement, as named in "A2: wie is veranderd van … in …".
+FIELD_NAMES = {"what": N_("wat"), "who": N_("wie"), "when": N_("wanneer"), "cost": N_("kosten"),
+               "from_ideas": N_("uit ideeën"), "information": N_("informatie"), "review_at": N_("evaluatiemoment"),
+               "response": N_("reactie gemeente"), "status": N_("status")}
+
+
 def describe(changes, data=None, titles=None):
-    """The changes in plain Dutch, one sentence each, for residents and the council.
+    """The changes in plain words, one sentence each, for residents and the council, in the
+    current language (call it once per language).
 
     data: the newer version, so an added agreement can say how the circle answered on it.
     titles: {"A2": "Jeu-de-boulesbaan …"}, to name each agreement by its title as well,
     'A2 (Jeu-de-boulesbaan …)': a reader of the history does not know the codes by heart."""
     adopted = {a["id"]: a for a in (data or {}).get("agreements", [])}
-    labels = {"what": "wat", "who": "wie", "when": "wanneer", "cost": "kosten", "from_ideas": "uit ideeën", "information": "informatie",
-              "review_at": "evaluatiemoment", "response": "reactie gemeente", "status": "status"}
     lines = []
     for kind, code, fields in changes:
-        agreement = f"{code} ({titles[code]})" if titles and code in titles else code
+        if titles and code in titles:
+            agreement = _("%(code)s (%(title)s)") % {"code": code, "title": titles[code]}
+        else:
+            agreement = code
         if kind == "added":
             consent = adopted.get(code, {}).get("consent")
-            lines.append(f"{agreement} is toegevoegd" + (f", aangenomen met {_consent(consent)}." if consent else "."))
+            if consent:
+                lines.append(_("%(agreement)s is toegevoegd, aangenomen met %(consented)s ik kan ermee leven, "
+                               "%(concerns)s zorg, %(objected)s bezwaar en %(no_answer)s geen antwoord.")
+                             % dict(_figures(consent), agreement=agreement))
+            else:
+                lines.append(_("%(agreement)s is toegevoegd.") % {"agreement": agreement})
         elif kind == "removed":
-            lines.append(f"{agreement} is uit het plan gehaald.")
+            lines.append(_("%(agreement)s is uit het plan gehaald.") % {"agreement": agreement})
         else:
             for field, old, new in fields:
                 if field == "response":
-                    council = f" ({council_text(new['council'])})" if (new or {}).get("council") else ""
-                    lines.append(f"{agreement}: de gemeente reageerde{council}: {_plain(new)}")
+                    if (new or {}).get("council"):
+                        lines.append(_("%(agreement)s: de gemeente reageerde (%(council)s): %(response)s")
+                                     % {"agreement": agreement, "council": council_text(new["council"]),
+                                        "response": _plain(new)})
+                    else:
+                        lines.append(_("%(agreement)s: de gemeente reageerde: %(response)s")
+                                     % {"agreement": agreement, "response": _plain(new)})
                 elif field == "review_at":
-                    lines.append(f"{agreement}: evaluatie op {datum(new) if new else 'geen datum'}.")
+                    if new:
+                        lines.append(_("%(agreement)s: evaluatie op %(date)s.") % {"agreement": agreement, "date": datum(new)})
+                    else:
+                        lines.append(_("%(agreement)s: evaluatie op geen datum.") % {"agreement": agreement})
                 elif field == "status":
-                    lines.append(f"{agreement}: status van ‘{AGREEMENT_STATUSES.get(old, old)}’ naar ‘{AGREEMENT_STATUSES.get(new, new)}’.")
+                    lines.append(_("%(agreement)s: status van ‘%(old)s’ naar ‘%(new)s’.")
+                                 % {"agreement": agreement, "old": _label(AGREEMENT_STATUSES, old),
+                                    "new": _label(AGREEMENT_STATUSES, new)})
                 elif field == "consent":
-                    lines.append(f"{agreement}: aangenomen met {_consent(new)}.")
+                    lines.append(_("%(agreement)s: aangenomen met %(consented)s ik kan ermee leven, %(concerns)s zorg, "
+                                   "%(objected)s bezwaar en %(no_answer)s geen antwoord.")
+                                 % dict(_figures(new), agreement=agreement))
                 elif field == "status_note":
-                    lines.append(f"{agreement}: {new}")
+                    lines.append(_("%(agreement)s: %(note)s") % {"agreement": agreement, "note": new})
                 else:
-                    lines.append(f"{agreement}: {labels.get(field, field)} is veranderd van ‘{_plain(old)}’ in ‘{_plain(new)}’.")
+                    lines.append(_("%(agreement)s: %(field)s is veranderd van ‘%(old)s’ in ‘%(new)s’.")
+                                 % {"agreement": agreement, "field": _label(FIELD_NAMES, field),
+                                    "old": _plain(old), "new": _plain(new)})
     return lines
 
 
-def _consent(figures):
-    """The per-agreement figures of a consent round, in words: silence is its own number."""
-    return (f"{figures['consented']} ik kan ermee leven, {figures['concerns']} zorg, "
-            f"{figures['objected']} bezwaar en {figures['no_answer']} geen antwoord")
+def _label(table, key):
+    """The label of a stored key in the current language (the key itself when unknown)."""
+    return _(table[key]) if key in table else key
+
+
+def _figures(figures):
+    """The per-agreement figures of a consent round: silence is its own number."""
+    return {key: figures[key] for key in ("consented", "concerns", "objected", "no_answer")}
 
 
 def council_text(council):
-    """A response's council reference in a few words, for lists and sentences:
-    'gemeenteraad: RV 2027-014, 3 maart 2027: aangenomen'. A meeting without a decision
+    """A response's council reference in a few words, for lists and sentences, in the current
+    language: 'gemeenteraad: RV 2027-014, 3 maart 2027: aangenomen'. A meeting without a decision
     (still to come, or not yet recorded) says 'besluit nog niet bekend'."""
-    text = f"gemeenteraad: {council['reference']}"
+    values = {"reference": council["reference"]}
     if council.get("date"):
-        text += f", {datum(council['date'])}"
+        values["date"] = datum(council["date"])
     if council.get("decision"):
-        text += ": " + " ".join(council["decision"].split()).rstrip(".")
-    elif council.get("date"):
-        text += ": besluit nog niet bekend"
-    return text
+        values["decision"] = " ".join(council["decision"].split()).rstrip(".")
+        if council.get("date"):
+            return _("gemeenteraad: %(reference)s, %(date)s: %(decision)s") % values
+        return _("gemeenteraad: %(reference)s: %(decision)s") % values
+    if council.get("date"):
+        return _("gemeenteraad: %(reference)s, %(date)s: besluit nog niet bekend") % values
+    return _("gemeenteraad: %(reference)s") % values
 
 
 def _plain(value):
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "niets"
+        return ", ".join(str(v) for v in value) or _("niets")
     if isinstance(value, dict):
         return value.get("text", "")
-    return "niets" if value in (None, "") else str(value)
+    return _("niets") if value in (None, "") else str(value)

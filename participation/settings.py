@@ -87,6 +87,7 @@ DEFAULTS = {
     "SAMENPLAN_MAIL_FROM": "samenplan <noreply@samenplan.invalid>",
     "SAMENPLAN_SECRET_KEY": "",  # empty: generated once, kept beside the database
     "SAMENPLAN_KWESTIE_PATH": "kwesties",
+    "SAMENPLAN_LANGUAGES": "nl,en,ar,uk,tr",  # the resident side's languages; each needs a catalog (i18n.py)
     "SAMENPLAN_PARTICIPATION_URL": "",
     "SAMENPLAN_PUBLIC_URL": "",  # links in mail, feeds, posters, QR codes; "" = SITEURL, else the demo address
     "SAMENPLAN_TRUSTED_HOSTS": "",  # host names to answer to, comma-separated; "" = those of the addresses above

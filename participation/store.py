@@ -10,7 +10,8 @@ import datetime
 import json
 
 from . import db as database
-from .dutch import datum
+from .formats import datum
+from .i18n import _
 from .labels import CHANNELS
 
 # Contribution tables and the letter of their public id (I3, V2, B1).
@@ -50,15 +51,17 @@ def _contribution(author_name, member_id, channel, entered_by):
 # The circle -----------------------------------------------------------------
 
 
-def add_member(db, slug, *, name, relation, relation_other="", email="", channel="web", entered_by=None):
-    """Add someone to the circle of a kwestie; returns the member id."""
+def add_member(db, slug, *, name, relation, relation_other="", email="", channel="web", entered_by=None,
+               language="nl"):
+    """Add someone to the circle of a kwestie; returns the member id. language: the one they
+    joined in (the form's address), for their mail and personal page."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     with database.write(db):
         member_id = db["members"].insert({
             "issue": slug, "name": name, "relation": relation, "relation_other": relation_other,
             "email": email or None, "channel": channel, "entered_by": entered_by,
-            "created_at": database.now(),
+            "created_at": database.now(), "language": language,
         }).last_pk
         _mark_changed(db, slug)
     return member_id
@@ -244,7 +247,7 @@ OWN_CHANGE_PHASES = ("open",)  # while ideas are gathered; after that the circle
 
 
 class NotAllowed(ValueError):
-    """The rules do not allow this change now; the message says why, in Dutch (409)."""
+    """The rules do not allow this change now; the message says why, in the current language (409)."""
 
 
 def own_contribution(db, issue, table, number, member_id):
@@ -259,21 +262,23 @@ def own_contribution(db, issue, table, number, member_id):
     row = rows[0]
     code = f"{KINDS[table]}{number}"
     if issue.phase not in OWN_CHANGE_PHASES:
-        raise NotAllowed("Aanpassen of intrekken kan alleen zolang er ideeën en vragen worden verzameld, "
-                         f"en de kwestie is nu in de fase ‘{issue.phase_label}’.")
+        raise NotAllowed(_("Aanpassen of intrekken kan alleen zolang er ideeën en vragen worden verzameld, "
+                           "en de kwestie is nu in de fase ‘%(phase)s’.") % {"phase": issue.phase_label})
     if row["withdrawn_at"]:
-        raise NotAllowed(f"Je hebt {code} al ingetrokken op {datum(row['withdrawn_at'])}, en dat kan niet meer terug.")
+        raise NotAllowed(_("Je hebt %(code)s al ingetrokken op %(date)s, en dat kan niet meer terug.")
+                         % {"code": code, "date": datum(row["withdrawn_at"])})
     public = _public(table, row)
     return _with_answers(db, issue.slug, [public])[0] if table == "questions" else public
 
 
 def change_refused(row):
-    """Why the text of this own contribution (from own_contribution) may not change, in Dutch; None if it may."""
+    """Why the text of this own contribution (from own_contribution) may not change, in the current
+    language; None if it may."""
     if row.get("hidden_at"):
-        return f"De coördinator heeft {row['id']} verborgen, dus aanpassen kan niet, maar intrekken wel."
+        return _("De coördinator heeft %(code)s verborgen, dus aanpassen kan niet, maar intrekken wel.") % {"code": row["id"]}
     if row.get("answers"):
-        return (f"Een professional heeft {row['id']} al beantwoord, dus aanpassen kan niet meer "
-                "(het antwoord hoort bij je vraag zoals die was), maar intrekken wel.")
+        return (_("Een professional heeft %(code)s al beantwoord, dus aanpassen kan niet meer "
+                  "(het antwoord hoort bij je vraag zoals die was), maar intrekken wel.") % {"code": row["id"]})
     return None
 
 

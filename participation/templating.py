@@ -4,13 +4,15 @@ Both render the same templates from themes/samen/templates, so both get the
 same helpers: `add_to(env)` registers them on any Jinja environment.
 """
 
-from .dutch import datum, euro, tijdstip
+from .formats import datum, euro, tijdstip
+from .i18n import _
 from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, OBJECTION_STATUSES, PHASES, RELATIONS
 
 
 def labels(mapping):
-    """A filter that shows the Dutch label of a stored key (the key itself when unknown)."""
-    return lambda key: mapping.get(key, key)
+    """A filter that shows the label of a stored key in the page's language, translated when
+    the page is rendered (the key itself when unknown)."""
+    return lambda key: _(mapping[key]) if key in mapping else key
 
 
 FILTERS = {

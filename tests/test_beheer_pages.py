@@ -14,7 +14,7 @@ import pytest
 from flask import url_for
 
 from participation import accounts, audit, consent, phases, store
-from participation.dutch import datum
+from participation.formats import datum
 from participation.next_steps import next_steps
 
 from . import test_beheer

@@ -12,7 +12,7 @@ import pytest
 
 from participation import audit, consent, opendata, plan
 from participation.build import build
-from participation.dutch import datum
+from participation.formats import datum
 from participation.issues import read_issue
 
 from .conftest import FUND

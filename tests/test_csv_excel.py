@@ -15,7 +15,7 @@ import pytest
 
 from participation import demo, opendata, plan, store
 from participation.build import build
-from participation.dutch import LOCAL_TIME
+from participation.formats import LOCAL_TIME
 from participation.issues import load_public_issues
 from participation.labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, PHASES
 

@@ -19,7 +19,7 @@ def test_get_renders_the_form_in_the_theme(client):
     response = client.get(IDEA)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert '<html lang="nl">' in page
+    assert '<html lang="nl" dir="ltr">' in page
     assert f'action="/deelnemen/{AZC}/idee"' in page
     assert '<label for="idee-title">' in page
     assert "/theme/css/samen.css" in page

@@ -19,7 +19,7 @@ LAYERS = {
     # Top: the Flask app, its blueprints and their helpers (notify.py renders mail with
     # Flask's templates, so it lives here too).
     "web": """web web.auth web.beheer web.beheer_plan web.beheer_tekst web.csrf web.db web.deelnemen web.errors
-              web.headers web.kwestie web.negotiate web.notify web.static_site""",
+              web.headers web.kwestie web.languages web.negotiate web.notify web.static_site""",
     # Top: the Pelican plugin, and what runs Pelican with it: build.py (a full build,
     # or the generator loaded for rebuilds) and rebuild.py (the worker, through build.py).
     "site": "site site.data site.generator site.pages site.writer build rebuild",
@@ -32,11 +32,12 @@ LAYERS = {
     "domain": """accounts audit backup beheer_forms consent council demo digest feeds forms
                  issue_file issues kwestie_page moderation next_steps opendata phases plan store throttle""",
     # Leaves: import nothing of ours but labels, so anything may import them.
-    "leaf": "__init__ db dutch keys labels mail photo poster settings tokens",
+    "leaf": "__init__ db formats i18n keys labels mail photo poster settings tokens",
 }
 # labels.py is tables of words and no code: a leaf may read it (db.py's data migration
-# renames the values labels.RENAMED lists).
-DATA_ONLY = {"participation.labels"}
+# renames the values labels.RENAMED lists); i18n.py is the language they are read in
+# (formats.py writes dates and amounts in it).
+DATA_ONLY = {"participation.labels", "participation.i18n"}
 TOP = {"web", "site", "cli"}
 LOWER = {"templating", "domain", "leaf"}  # may not import the top, templating, flask or click
 FRAMEWORKS = ("flask", "click")  # the web app's and the command line's; never below the top
@@ -213,8 +214,8 @@ def test_a_domain_module_importing_web_or_flask_is_caught(tmp_path):
 
 
 def test_a_leaf_importing_our_code_is_caught(tmp_path):
-    found = rule_broken_by(tmp_path, "dutch.py", "from . import tokens", LEAF)
-    assert any("participation.dutch " in v and "participation.tokens" in v for v in found)
+    found = rule_broken_by(tmp_path, "formats.py", "from . import tokens", LEAF)
+    assert any("participation.formats " in v and "participation.tokens" in v for v in found)
 
 
 def test_templating_importing_the_domain_is_caught(tmp_path):

@@ -65,7 +65,7 @@ def test_without_a_mail_server_the_member_is_stored_and_the_answer_is_303(send, 
                                                     "email": "bo@example.org"})
     assert response.status_code == 303 and response.headers["Location"].endswith("#bedankt-kring-zonder-mail")
     assert [m["name"] for m in db.query("select name from members")] == ["Bo"]
-    assert "Bevestigingsmail niet verstuurd" in caplog.text
+    assert "Mail ter bevestiging niet verstuurd" in caplog.text
 
 
 def test_an_unknown_security_setting_is_named(settings):

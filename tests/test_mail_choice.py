@@ -114,7 +114,7 @@ def test_the_confirmation_mail_is_sent_whatever_the_choice(settings, app, db):
     store.set_mail_choice(db, member, "none")
     issue = app.extensions["samenplan.issues"].get(AZC)
     with app.test_request_context():
-        assert notify.confirmation(settings, issue, member, "Wim", "wim@example.org", secret=app.config["SECRET_KEY"])
+        assert notify.confirmation(settings, issue, store.member(db, member), secret=app.config["SECRET_KEY"])
     [mail] = mails_to(settings, "wim@example.org")
     assert mail["Subject"].startswith("Bevestig je e-mailadres")
 

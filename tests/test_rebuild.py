@@ -20,6 +20,13 @@ from participation.web import create_app
 from .conftest import AZC, FUND, write_issue
 from .support import as_person, wait_for
 
+LANGUAGE_FOLDERS = ("", "en/", "ar/", "uk/", "tr/")  # SAMENPLAN_LANGUAGES of pelicanconf.py
+
+
+def in_every_language(*pages):
+    """An HTML page's paths in every language: Dutch at the root, the others under /<lang>/."""
+    return [folder + page for page in pages for folder in LANGUAGE_FOLDERS]
+
 
 def tree(folder):
     """{relative path: bytes} of every file below folder."""
@@ -53,6 +60,11 @@ def test_incremental_rebuilds_equal_a_full_build(small_pages, db, tmp_path):
     os.utime(path, ns=(1, 10**18))
     store.add_idea(db, AZC, title="Na de wijziging")
     rebuilder.rebuild_pending()
+    # Then its text in English (kwestie.en.md, as Pelican's translations): the English pages follow.
+    (path.parent / "kwestie.en.md").write_text("Title: New: maybe an AZC\nSummary: In English.\n\nThe body.\n",
+                                               encoding="utf-8")
+    store.add_idea(db, AZC, title="In het Engels")
+    rebuilder.rebuild_pending()
 
     incremental = tree(settings["OUTPUT_PATH"])
     settings["OUTPUT_PATH"] = str(tmp_path / "full")
@@ -60,8 +72,11 @@ def test_incremental_rebuilds_equal_a_full_build(small_pages, db, tmp_path):
     full = tree(settings["OUTPUT_PATH"])
     assert sorted(incremental) == sorted(full)
     different = [name for name in full if full[name] != incremental[name]]
-    assert different == []
+    assert different == [], different
     assert b"Nieuw: " in full[f"kwesties/{AZC}/index.html"]
+    assert b"New: maybe an AZC" in full[f"en/kwesties/{AZC}/index.html"]
+    for page in in_every_language(f"kwesties/{AZC}/index.html", f"kwesties/{FUND}/plan/index.html", "index.html"):
+        assert page in full  # every language was compared
 
 
 def test_a_rebuild_renders_only_the_changed_kwestie_and_its_home_page(small_pages, db):
@@ -75,8 +90,9 @@ def test_a_rebuild_renders_only_the_changed_kwestie_and_its_home_page(small_page
     assert {f"kwesties/{FUND}/index.html", f"kwesties/{FUND}/ideeen/index.html", f"kwesties/{FUND}/plan/index.html",
             f"kwesties/{FUND}.json", expected_home} <= set(rendered)
     expected_overview = "besluiten/index.html" if home_page == 1 else f"besluiten/{home_page}/index.html"
-    assert sorted(p for p in rendered if not p.startswith(f"kwesties/{FUND}")) == sorted(
-        [expected_home, expected_overview, f"feeds/{FUND}.atom.xml", "feeds/all.atom.xml", "besluiten.csv"])
+    assert sorted(p for p in rendered if f"kwesties/{FUND}" not in p) == sorted(
+        [*in_every_language(expected_home, expected_overview), f"feeds/{FUND}.atom.xml", "feeds/all.atom.xml",
+         "besluiten.csv"])
     assert rebuilder.rebuild_pending() == []  # nothing left to do
 
 
@@ -113,7 +129,7 @@ def test_the_kwestie_page_comes_first_and_the_rest_follows(small_pages, db, tmp_
     build(settings)
     rebuilder = Rebuilder(settings)
     store.add_idea(db, FUND, title="Een bankje bij de brug")
-    assert rebuilder.rebuild_first() == [f"kwesties/{FUND}/index.html"]
+    assert rebuilder.rebuild_first() == in_every_language(f"kwesties/{FUND}/index.html")
     output = Path(settings["OUTPUT_PATH"])
     assert "Een bankje bij de brug" in (output / "kwesties" / FUND / "index.html").read_text(encoding="utf-8")
     assert "Een bankje bij de brug" not in (output / f"kwesties/{FUND}.csv").read_text(encoding="utf-8-sig")
@@ -263,7 +279,7 @@ def test_a_kwestie_flooded_with_ideas_gets_its_long_pages_every_two_seconds(sett
     while generator.follow_up:  # nothing written before: every unit is due at once
         assert generator.write_next(rebuilder.db) is not None
     store.add_idea(db, AZC, title="Tweede, meteen erna")
-    assert rebuilder.rebuild_first() == [f"kwesties/{AZC}/index.html"]  # its own page is never held back
+    assert rebuilder.rebuild_first() == in_every_language(f"kwesties/{AZC}/index.html")  # never held back
     assert generator.write_next(rebuilder.db) is None  # the rest was written a moment ago: it waits
     assert rebuilder.step() is False
     unit = ("kwestie", AZC)

@@ -51,7 +51,7 @@ def test_kwestie_pages_show_question_constraints_and_phase(settings):
         # The phase is a step of "Waar staan we?", marked for screen readers and in words.
         current = re.findall(r'<li class="step[^"]*" aria-current="step">(.*?)</li>', page, re.S)
         assert len(current) == 1 and text(current[0]).strip().startswith(f"{PHASE_STEPS[issue.phase]} (nu)")
-        assert '<html lang="nl">' in page
+        assert '<html lang="nl" dir="ltr">' in page
     assert "€ 250.000" in text(read(settings, f"kwesties/{FUND}/index.html"))
 
 
@@ -214,7 +214,7 @@ def test_the_plan_history_names_each_changed_agreement_by_its_title(settings):
 
 def test_the_plan_page_shows_the_current_plan_in_full(settings):
     from participation import plan
-    from participation.dutch import datum, euro
+    from participation.formats import datum, euro
     from participation.labels import AGREEMENT_STATUSES, DECISIONS
 
     build(settings)

@@ -8,7 +8,7 @@ is announced with content_written, as Pelican's own pages are (writer.py).
 
 from pelican import signals
 
-from .. import templating
+from .. import i18n, plan, templating
 from .generator import KwestieGenerator
 
 
@@ -21,6 +21,9 @@ def add_template_helpers(generator):
         # Residents' text is rendered by these templates; never without escaping.
         raise RuntimeError('participation.site needs JINJA_ENVIRONMENT = {"autoescape": True, ...}')
     templating.add_to(generator.env)
+    i18n.install(generator.env)
+    # /besluiten/: a council reference in words, in the language of the page being rendered.
+    generator.env.filters["council_text"] = plan.council_text
 
 
 def register():

@@ -20,7 +20,7 @@ from pelican.generators import Generator
 
 from .. import council, feeds, kwestie_page
 from .. import db as database
-from ..issues import IssueFileError, issue_files, read_issue, sort_key
+from ..issues import IssueFileError, issue_files, read_issue, sort_key, source_mtime
 from . import data, pages
 from .writer import SiteWriter
 
@@ -36,7 +36,7 @@ COUNTING_STEP = 0.01  # seconds: a worker that has not rendered every kwestie co
 class KwestieGenerator(Generator):
     def __init__(self, *args, **kwargs):
         self.issues = []  # public kwesties in home page order
-        self._mtimes = {}  # slug -> kwestie.md mtime, to notice edits
+        self._mtimes = {}  # slug -> (issues.source_mtime(), the Issue read), to notice edits
         self._feed_entries = {}  # slug -> Atom entries, for the site-wide feed
         self._summaries = {}  # slug -> council.summary(), for /besluiten.csv
         self._positions = {}  # slug -> index in self.issues
@@ -58,7 +58,7 @@ class KwestieGenerator(Generator):
         issues = []
         for path in issue_files(self.settings):
             issue = read_issue(path, self.settings)
-            self._mtimes[issue.slug] = path.stat().st_mtime_ns
+            self._mtimes[issue.slug] = (source_mtime(path, issue), issue)
             if issue.is_public:
                 issues.append(issue)
         self._set_issues(issues)
@@ -71,8 +71,9 @@ class KwestieGenerator(Generator):
     def refresh_issue(self, slug):
         """Re-read one kwestie.md if it changed; True when the home order may have moved."""
         path = Path(self.settings["PATH"]) / self.settings["SAMENPLAN_KWESTIE_PATH"] / slug / "kwestie.md"
-        mtime = path.stat().st_mtime_ns if path.is_file() else None
-        if mtime == self._mtimes.get(slug):
+        last_mtime, last_issue = self._mtimes.get(slug, (None, None))
+        mtime = source_mtime(path, last_issue)
+        if mtime == last_mtime:
             return False
         try:
             issue = read_issue(path, self.settings) if mtime else None
@@ -81,7 +82,7 @@ class KwestieGenerator(Generator):
             # contributions), the other kwesties go on, and it is read again next time.
             log.error("%s; de pagina's van %s blijven zoals ze waren", error, slug)
             return False
-        self._mtimes[slug] = mtime
+        self._mtimes[slug] = (source_mtime(path, issue), issue) if issue else (None, None)
         others = [i for i in self.issues if i.slug != slug]
         if issue is None or not issue.is_public:
             for name in (f"kwesties/{slug}", f"kwesties/{slug}.json", f"kwesties/{slug}.csv", f"feeds/{slug}.atom.xml"):
@@ -101,6 +102,7 @@ class KwestieGenerator(Generator):
             self.write_all(db)
         finally:
             db.close()
+        self.write_content_pages()
 
     def write_all(self, db):
         data.schemas(self.site_writer)
@@ -109,6 +111,14 @@ class KwestieGenerator(Generator):
         for page in range(1, self.home_page_count() + 1):
             self.write_lists(db, page)
         self.write_site_wide(db)
+
+    def write_content_pages(self):
+        """Pelican's pages (content/pages/: over, privacy, toegankelijkheid) in every language:
+        the page's translation (over.en.md with Lang: en), or the Dutch page, marked as Dutch."""
+        for page in self.context.get("pages", []):
+            translations = {t.lang: t for t in page.translations}
+            self.site_writer.render(Path(page.slug) / "index.html", "page",
+                                    each_language=lambda lang, page=page, t=translations: {"page": t.get(lang, page)})
 
     def write_changed(self, db, slugs):
         """Re-render the given kwesties and everything that shows them, now; returns the paths

@@ -7,7 +7,7 @@ relative to the output folder.
 import math
 from pathlib import Path
 
-from .. import council, kwestie_page, photo, plan, poster, store
+from .. import council, i18n, kwestie_page, photo, plan, poster, store
 from ..settings import public_url
 
 
@@ -20,7 +20,7 @@ def kwestie_front(site_writer, db, issue, versions, plan_error):
     folder = Path("kwesties") / issue.slug
     return [
         *photo_file(site_writer, issue, folder),  # before the page that shows it
-        site_writer.render(folder / "index.html", "kwestie",
+        *site_writer.render(folder / "index.html", "kwestie",
                            **kwestie_page.page_context(site_writer.settings, db, issue, versions, plan_unconfirmed)),
     ]
 
@@ -30,17 +30,23 @@ def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
     settings = site_writer.settings
     plan_error, plan_unconfirmed = plan_problem(plan_error)
     folder = Path("kwesties") / issue.slug
-    join_url = f"{public_url(settings)}/kwesties/{issue.slug}/"
     return [
-        site_writer.render(folder / "poster" / "index.html", "poster", issue=issue, join_url=join_url,
-                           qr=poster.qr_data_uri(join_url)),
-        site_writer.render(folder / "papier" / "index.html", "papier", issue=issue, join_url=join_url),
-        site_writer.render(folder / "verslag" / "index.html", "verslag", issue=issue,
-                           report=council.report(db, issue, versions, changes), today=today),
+        *site_writer.render(folder / "poster" / "index.html", "poster", issue=issue,
+                            each_language=lambda lang: poster_values(settings, issue, lang, qr=True)),
+        *site_writer.render(folder / "papier" / "index.html", "papier", issue=issue,
+                            each_language=lambda lang: poster_values(settings, issue, lang)),
+        *site_writer.render(folder / "verslag" / "index.html", "verslag", issue=issue, today=today,
+                            each_language=lambda lang: {"report": council.report(db, issue, versions, changes)}),
         *numbered_pages(site_writer, db, issue, "ideeen", store.ideas),
         *numbered_pages(site_writer, db, issue, "vragen", store.questions),
         *plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed),
     ]
+
+
+def poster_values(settings, issue, lang, qr=False):
+    """The printed pages' link (and QR code) to the kwestie page in the language they are in."""
+    join_url = f"{public_url(settings)}{i18n.prefix(lang)}/kwesties/{issue.slug}/"
+    return {"join_url": join_url, **({"qr": poster.qr_data_uri(join_url)} if qr else {})}
 
 
 def photo_file(site_writer, issue, folder):
@@ -74,8 +80,8 @@ def numbered_pages(site_writer, db, issue, name, rows):
     for page in range(1, pages + 1):
         items = everything[(page - 1) * per_page : page * per_page]
         values = dict(issue=issue, count=count if page == 1 else None, items=items, page=page, page_count=pages)
-        written.append(site_writer.render(folder / (str(page) if page > 1 else "") / "index.html", name,
-                                          inputs=values, **values))
+        written += site_writer.render(folder / (str(page) if page > 1 else "") / "index.html", name,
+                                     inputs=values, **values)
     site_writer.remove_pages(folder, pages)
     return written
 
@@ -88,18 +94,24 @@ def plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed=False)
     versions' adoption; the page says so above them.
     """
     folder = Path("kwesties") / issue.slug / "plan"
+    written = site_writer.render(folder / "index.html", "plan", issue=issue,
+                                 current_plan=versions[-1] if versions else None,
+                                 plan_error=plan_error, plan_unconfirmed=plan_unconfirmed,
+                                 each_language=lambda lang: {"history": plan_history(versions)})
+    for version in versions:
+        written.append(site_writer.write(folder / version.filename, version.path.read_bytes(),
+                                         issue=issue, version=version))
+    return written
+
+
+def plan_history(versions):
+    """Every version, newest first, with what changed in words (in the current language)."""
     history = []
     for i, version in enumerate(versions):
         previous = versions[i - 1].data if i else None
         history.append((version, plan.describe(plan.diff(previous, version.data), version.data,
                                                titles=agreement_titles(previous, version.data))))
-    written = [site_writer.render(folder / "index.html", "plan", issue=issue, history=history[::-1],
-                                  current_plan=versions[-1] if versions else None,
-                                  plan_error=plan_error, plan_unconfirmed=plan_unconfirmed)]
-    for version in versions:
-        written.append(site_writer.write(folder / version.filename, version.path.read_bytes(),
-                                         issue=issue, version=version))
-    return written
+    return history[::-1]
 
 
 def agreement_titles(previous, data):
@@ -112,10 +124,11 @@ def list_pages(site_writer, db, issues, summaries, page, page_count, today):
     home = Path("pagina") / str(page) / "index.html" if page > 1 else Path("index.html")
     overview = Path("besluiten") / (str(page) if page > 1 else "") / "index.html"
     return [
-        site_writer.render(home, "index", issues=issues,
-                           circle_sizes=store.circle_sizes(db, [i.slug for i in issues]),
-                           idea_counts={i.slug: store.idea_count(db, i.slug) for i in issues},
-                           page=page, page_count=page_count),
-        site_writer.render(overview, "besluiten", summaries=summaries, page=page, page_count=page_count,
-                           today=today),
+        *site_writer.render(home, "index", circle_sizes=store.circle_sizes(db, [i.slug for i in issues]),
+                            idea_counts={i.slug: store.idea_count(db, i.slug) for i in issues},
+                            page=page, page_count=page_count,
+                            each_language=lambda lang: {"issues": [i.in_language(lang) for i in issues]}),
+        *site_writer.render(overview, "besluiten", page=page, page_count=page_count, today=today,
+                            each_language=lambda lang: {"summaries": [
+                                {**s, "issue": s["issue"].in_language(lang)} for s in summaries]}),
     ]

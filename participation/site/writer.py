@@ -17,6 +17,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.utils import sanitised_join
 
+from .. import i18n
+
 
 class SiteWriter:
     def __init__(self, output_path, settings, get_template, shared_context):
@@ -24,17 +26,34 @@ class SiteWriter:
         self.settings = settings
         self.get_template = get_template
         self.shared_context = shared_context  # the generators' context; holds localsiteurl
+        self.languages = i18n.languages(settings)
         self._inputs = {}  # name -> digest of the inputs it was last rendered from
 
-    def render(self, name, template, inputs=None, **values):
-        """Render a theme template to output_path/name; returns name, relative.
+    def render(self, name, template, inputs=None, each_language=None, **values):
+        """Render a theme template to output_path/name in every language of the site: name for
+        Dutch, en/name, ar/name, … for the others; returns those paths, relative.
 
         inputs: what the page shows besides the settings and the theme (a value with a stable
         repr). When they are those of this writer's last render of the page, the page is not
         rendered again: the rebuild worker keeps its writer, and most pages of a long list
         stay the same when one item is added.
+        each_language: a function lang -> values of its own (a content page's translation).
+        The kwestie a page is about (`issue`) is shown in the page's language (Issue.in_language).
         """
         name = Path(name).as_posix()
+        written = []
+        for lang in self.languages:
+            with i18n.using(lang):
+                own = {**values, **each_language(lang)} if each_language else dict(values)
+                if "issue" in own:
+                    own["issue"] = own["issue"].in_language(lang)
+                written.append(self._render(lang, name, template, inputs, own))
+        return written
+
+    def _render(self, lang, name, template, inputs, values):
+        path = name.removesuffix("index.html")
+        values = {**i18n.page_values(self.settings, lang, self.settings.get("SITEURL", ""), path), **values}
+        name = f"{lang}/{name}" if i18n.prefix(lang) else name
         context = self.local_context(name, values)
         if inputs is not None:
             digest = hashlib.blake2b(repr(inputs).encode("utf-8"), digest_size=16).digest()
@@ -71,21 +90,24 @@ class SiteWriter:
         return name
 
     def remove(self, name):
-        """Remove a file or folder below output_path, if it is there."""
-        target = Path(self.output_path) / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
+        """Remove a file or folder below output_path, in every language, if it is there."""
+        for target in self._in_every_language(name):
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
 
     def remove_pages(self, folder, keep):
-        """Remove numbered page folders beyond `keep` (a list that shrank)."""
-        folder = Path(self.output_path) / folder
-        if not folder.is_dir():
-            return
-        for child in folder.iterdir():
-            if child.name.isdigit() and int(child.name) > keep:
-                shutil.rmtree(child)
+        """Remove numbered page folders beyond `keep` (a list that shrank), in every language."""
+        for folder in self._in_every_language(folder):
+            if not folder.is_dir():
+                continue
+            for child in folder.iterdir():
+                if child.name.isdigit() and int(child.name) > keep:
+                    shutil.rmtree(child)
+
+    def _in_every_language(self, name):
+        return [Path(self.output_path) / i18n.prefix(lang).lstrip("/") / name for lang in self.languages]
 
 
 def write_file(path, data):

@@ -18,8 +18,8 @@ from ..db import BUSY_TIMEOUT_SECONDS
 from ..issues import IssueLookup
 from ..keys import secret_key
 from ..settings import load_settings, trusted_hosts
-from .. import templating
-from . import auth, beheer, beheer_plan, beheer_tekst, csrf, db, deelnemen, errors, headers, static_site
+from .. import i18n, templating
+from . import auth, beheer, beheer_plan, beheer_tekst, csrf, db, deelnemen, errors, headers, languages, static_site
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -58,12 +58,14 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
         app.config.update(test_config)
     # Behind n reverse proxies the client's address comes from X-Forwarded-For as those
     # proxies set it; with none (0) the header is ignored, since anyone can send it.
+    languages.init_app(app, settings)  # /en/deelnemen/…: the language is in the address
     if app.config["TRUSTED_PROXIES"] > 0:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     app.jinja_loader = FileSystemLoader(str(Path(settings["THEME"]) / "templates"))
     templating.add_to(app.jinja_env)
+    i18n.install(app.jinja_env)
     # The theme's templates read Pelican's settings (SITEURL, SITENAME, ...).
     theme_context = {k: v for k, v in settings.items() if k.isupper()}
     app.context_processor(lambda: theme_context)

@@ -19,7 +19,7 @@ from flask import (Blueprint, abort, current_app, flash, g, make_response, redir
 
 from .. import accounts, audit, beheer_forms, moderation, next_steps, phases, store, throttle
 from .. import db as database
-from ..dutch import datum
+from ..formats import datum
 from ..issues import CONTRIBUTION_PHASES, IssueFileError, issue_files, read_issue, sort_key
 from ..labels import CHANNELS, PHASES
 from ..store import KINDS
@@ -313,8 +313,7 @@ def resend_confirmation(slug, number):
         abort(404)
     if not member["email"] or member["email_confirmed_at"]:
         return error_response(409, f"{member['name']} heeft geen e-mailadres dat nog bevestigd moet worden.")
-    if not notify.confirmation(settings(), issue, member["id"], member["name"], member["email"],
-                               secret=secret()):
+    if not notify.confirmation(settings(), issue, member, secret=secret()):
         return error_response(503, "De mail kon nu niet worden verstuurd. Probeer het later nog eens.")
     audit.record(db, g.user, "resend_confirmation", issue.slug, f"lid {member['id']}")
     return done(f"{member['name']} krijgt de bevestigingsmail opnieuw.", "beheer.circle_page",

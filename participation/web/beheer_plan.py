@@ -16,9 +16,9 @@ from textwrap import shorten
 
 from flask import Blueprint, abort, g, make_response, render_template, request
 
-from .. import audit, beheer_forms, consent, moderation, phases, plan, store
+from .. import audit, beheer_forms, consent, i18n, moderation, phases, plan, store
 from .. import db as database
-from ..dutch import datum
+from ..formats import datum
 from ..settings import public_url
 from ..labels import AGREEMENT_STATUSES, DECISIONS, PHASES, RELATIONS
 from . import csrf, notify
@@ -318,9 +318,8 @@ def tell_circle(issue, version):
     """After the commit, as for a round: mail the circle what changed; the sentence that says so."""
     db = get_db()
     versions = consent.plan_versions(settings(), issue.slug, db)
-    changes = plan.describe(plan.diff(versions[-2].data if len(versions) > 1 else None, version.data), version.data)
-    mailed = notify.new_version(db, settings(), issue, version, changes,
-                                plan_url=f"{public_url(settings())}/kwesties/{issue.slug}/plan/")
+    mailed = notify.new_version(db, settings(), issue, version, versions[-2].data if len(versions) > 1 else None,
+                                plan_url=lambda lang: f"{public_url(settings())}{i18n.prefix(lang)}/kwesties/{issue.slug}/plan/")
     return f" {mailed} {'persoon kreeg' if mailed == 1 else 'mensen kregen'} er een e-mail over." if mailed else ""
 
 

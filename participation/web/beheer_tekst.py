@@ -10,9 +10,9 @@ this module only tells the members when it recorded a change for them.
 
 from flask import Blueprint, g, render_template, request, url_for
 
-from .. import audit, beheer_forms, issue_file, kwestie_page, phases, photo, store
+from .. import audit, beheer_forms, i18n, issue_file, kwestie_page, phases, photo, store
 from .. import db as database
-from ..dutch import datum
+from ..formats import datum
 from ..issues import ISSUE_FILE, issues_folder, language_name
 from ..settings import public_url
 from . import csrf, notify
@@ -118,7 +118,7 @@ def save(issue, values, fields):
     message = "De tekst van de kwestie is opgeslagen."
     if changes:
         sent = notify.issue_changed(db, settings(), issue, changes,
-                                    kwestie_url=f"{public_url(settings())}/kwesties/{slug}/#veranderd")
+                                    kwestie_url=lambda lang: f"{public_url(settings())}{i18n.prefix(lang)}/kwesties/{slug}/#veranderd")
         message += (f" Op de site staat wat er veranderde en wanneer. {sent} "
                     f"{'lid kreeg' if sent == 1 else 'leden kregen'} daarover een mail.")
     return done(message, "beheer_tekst.edit", slug=slug)

@@ -18,8 +18,9 @@ from typing import Callable
 from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
                    url_for)
 
-from .. import consent, forms, mail, store, throttle, tokens
+from .. import consent, forms, i18n, mail, store, throttle, tokens
 from .. import db as database
+from ..i18n import N_, _
 from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES
 from . import notify
 from .db import get_db, notify_rebuild
@@ -41,7 +42,7 @@ class Form:
 
 FORMS = {
     "kring": Form("deelnemen/kring.html", forms.validate_member,
-                  lambda db, slug, v: f"L{store.add_member(db, slug, **v)}", "bedankt-kring"),
+                  lambda db, slug, v: f"L{store.add_member(db, slug, **v, language=i18n.current())}", "bedankt-kring"),
     "idee": Form("deelnemen/idee.html", forms.validate_idea,
                  lambda db, slug, v: f"I{store.add_idea(db, slug, **v)}", "bedankt-idee", True),
     "vraag": Form("deelnemen/vraag.html", forms.validate_question,
@@ -54,7 +55,7 @@ PERSONAL_PAGE_PHASES = CONTRIBUTION_PHASES + ("closed",)
 
 def render_form(template, issue, values, errors, status=200, form_started=None, **extra):
     if errors and wants_json():
-        return jsonify(error="Niet alles is goed ingevuld", fields=errors, status=400), 400
+        return jsonify(error=_("Niet alles is goed ingevuld"), fields=errors, status=400), 400
     html = render_template(template, issue=issue, values=values, errors=errors,
                            form_started=form_started or tokens.form_token(secret()), **extra)
     return html, status
@@ -81,13 +82,13 @@ def spam_check(data):
     not that they were "too fast". A robot gains nothing: its valid submission still meets
     this check, and an invalid one is never stored."""
     if data.get("website"):
-        return "We konden je bericht niet verwerken. Laat het veld ‘Laat dit veld leeg’ leeg."
+        return _("We konden je bericht niet verwerken. Laat het veld ‘Laat dit veld leeg’ leeg.")
     try:
         age = tokens.form_age(secret(), data.get("form_started"))
     except tokens.TokenError:
-        return "Het formulier is verlopen of niet compleet. Verstuur het nog een keer."
+        return _("Het formulier is verlopen of niet compleet. Verstuur het nog een keer.")
     if age < current_app.config["MIN_FILL_SECONDS"]:
-        return "Je verstuurde het formulier erg snel. Wacht een paar seconden en verstuur het nog een keer."
+        return _("Je verstuurde het formulier erg snel. Wacht een paar seconden en verstuur het nog een keer.")
     return None
 
 
@@ -118,26 +119,26 @@ def stored(issue, public_id, thanks):
     return redirect(location, 303)
 
 
-BUSY = ("Het is nu erg druk. Er is niets opgeslagen. Probeer het over een minuut nog een keer: "
-        "wat je schreef, staat er nog.")
+BUSY = N_("Het is nu erg druk. Er is niets opgeslagen. Probeer het over een minuut nog een keer: "
+          "wat je schreef, staat er nog.")
 
 
 def busy(template, issue, values, **extra):
     """503 when the database stayed locked: nothing stored, the form back with the input and the
     same form token, so sending it again is the same submission (stored once)."""
     if wants_json():
-        response = jsonify(error="Even niet beschikbaar", explanation=BUSY, status=503)
+        response = jsonify(error=_("Even niet beschikbaar"), explanation=_(BUSY), status=503)
         response.status_code = 503
     else:
         response = make_response(render_template(
-            template, issue=issue, values=values, errors={"_form": BUSY},
+            template, issue=issue, values=values, errors={"_form": _(BUSY)},
             form_started=request.form.get("form_started") or tokens.form_token(secret()), **extra), 503)
     response.headers["Retry-After"] = "60"
     return response
 
 
-LINK_GONE = ("Je persoonlijke link werkt hier niet meer. Er is niets opgeslagen. Vul je naam in als je wilt, "
-             "en verstuur het nog een keer. Of open het formulier opnieuw vanaf je persoonlijke pagina.")
+LINK_GONE = N_("Je persoonlijke link werkt hier niet meer. Er is niets opgeslagen. Vul je naam in als je wilt, "
+                "en verstuur het nog een keer. Of open het formulier opnieuw vanaf je persoonlijke pagina.")
 
 
 @bp.route("/<slug>/<kind>", methods=["GET", "POST"])
@@ -151,7 +152,7 @@ def contribute(slug, kind):
         return render_form(form.template, issue, {}, {}, **extra)
     values, errors = form.validate(request.form)
     if lid and member is None:  # never store as someone else, nor silently without the name they expect
-        errors = {"_form": LINK_GONE, **errors}
+        errors = {"_form": _(LINK_GONE), **errors}
     if member:  # the name they joined with; erase_member finds it by member_id
         values = {**values, "author_name": member["name"], "member_id": member["id"]}
     problem = None if errors else spam_check(request.form)
@@ -172,8 +173,7 @@ def contribute(slug, kind):
     if not new:  # sent again after a lost answer: the same 303, nothing new
         return stored(issue, public_id, thanks)
     if kind == "kring" and values["email"] and not notify.confirmation(
-            settings(), issue, int(public_id[1:]), values["name"],
-            values["email"], secret=secret()):
+            settings(), issue, store.member(get_db(), int(public_id[1:])), secret=secret()):
         thanks = "bedankt-kring-zonder-mail"  # stored all the same; say the mail did not go
     return stored(issue, public_id, thanks)
 
@@ -191,8 +191,8 @@ def save_once(db, form, slug, values):
     return public_id, form.thanks, True
 
 
-NOT_YOURS = ("Deze bevestiging kunnen we niet laten zien. De link klopt niet, of is ouder dan een week. "
-             "Wat je stuurde, staat op de pagina van de kwestie.")
+NOT_YOURS = N_("Deze bevestiging kunnen we niet laten zien. De link klopt niet, of is ouder dan een week. "
+                "Wat je stuurde, staat op de pagina van de kwestie.")
 
 
 @bp.get("/<slug>/bedankt/<public_id>")
@@ -202,13 +202,13 @@ def thanks_page(slug, public_id):
     try:
         signed_slug, signed_id, thanks = tokens.read_thanks_token(secret(), request.args.get("t"))
     except tokens.TokenError:
-        return error_response(400, NOT_YOURS)
+        return error_response(400, _(NOT_YOURS))
     if (signed_slug, signed_id) != (issue.slug, public_id) or thanks not in THANKS_PAGES:
-        return error_response(400, NOT_YOURS)
+        return error_response(400, _(NOT_YOURS))
     item = stored_item(get_db(), issue, public_id)
     cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=THANKS_DAYS)
     if item is None or datetime.datetime.fromisoformat(item["created_at"]) < cutoff:
-        return error_response(400, NOT_YOURS)
+        return error_response(400, _(NOT_YOURS))
     if wants_json():
         return jsonify(ok=True, **item)
     return render_template("deelnemen/bedankt.html", issue=issue, item=item, thanks=thanks,
@@ -230,8 +230,8 @@ def stored_item(db, issue, public_id):
 
 def token_problem(error):
     if error.expired:
-        return "Deze link is verlopen. Vraag de coördinator om een nieuwe, of meld je opnieuw aan."
-    return "Deze link klopt niet. Kopieer de hele link uit je e-mail, of vraag de coördinator om hulp."
+        return _("Deze link is verlopen. Vraag de coördinator om een nieuwe, of meld je opnieuw aan.")
+    return _("Deze link klopt niet. Kopieer de hele link uit je e-mail, of vraag de coördinator om hulp.")
 
 
 @bp.get("/<slug>/bevestigen/<token>")
@@ -251,7 +251,7 @@ def confirm(slug, token):
     if member["email_confirmed_at"] is None:  # the first visit only: a link opened again sends no more mail
         body = render_template("mail/persoonlijke-link.txt", issue=issue, name=member["name"], link=link)
         try:
-            mail.send(settings(), email, f"Je persoonlijke link voor ‘{issue.title}’", body)
+            mail.send(settings(), email, _("Je persoonlijke link voor ‘%(title)s’") % {"title": issue.title}, body)
         except OSError:
             current_app.logger.exception("Mail met persoonlijke link niet verstuurd (lid %s)", member_id)
     return render_template("deelnemen/bevestigd.html", issue=issue, member=member, link=link)
@@ -269,9 +269,9 @@ def member_from_token(issue, token):
     return member
 
 
-NOT_A_MEMBER = ("Bezwaar maken kan alleen als je in de kring zit en je e-mailadres hebt bevestigd. "
-                "Gebruik de persoonlijke link uit je e-mail. Heb je die niet? Doe dan mee in de kring, "
-                "of vraag de coördinator om je bezwaar op te schrijven.")
+NOT_A_MEMBER = N_("Bezwaar maken kan alleen als je in de kring zit en je e-mailadres hebt bevestigd. "
+                   "Gebruik de persoonlijke link uit je e-mail. Heb je die niet? Doe dan mee in de kring, "
+                   "of vraag de coördinator om je bezwaar op te schrijven.")
 
 
 @bp.get("/<slug>/lid/<token>")
@@ -279,7 +279,7 @@ def personal(slug, token):
     issue = find_issue(slug, PERSONAL_PAGE_PHASES)
     member = member_from_token(issue, token)
     if member is None:
-        return error_response(403, NOT_A_MEMBER)
+        return error_response(403, _(NOT_A_MEMBER))
     return render_objection_page(issue, member, token, {}, {})
 
 
@@ -312,7 +312,7 @@ def render_objection_page(issue, member, token, values, errors, status=200, form
         consent_round=round_, round_over=bool(round_) and consent.round_over(round_),
         round_agreements=round_agreements, my_answers=mine, changed=changed,
         round_values=forms_state["ronde"][0], round_errors=forms_state["ronde"][1],
-        mail_errors=mail_errors or {}, mail_choices=MAIL_CHOICE_LABELS,
+        mail_errors=mail_errors or {}, mail_choices={key: _(label) for key, label in MAIL_CHOICE_LABELS.items()},
         can_change_own=issue.phase in store.OWN_CHANGE_PHASES,
         my_ideas=store.ideas(db, issue.slug, member_id=member["id"]),
         my_questions=store.questions(db, issue.slug, member_id=member["id"]),
@@ -326,11 +326,11 @@ def render_objection_page(issue, member, token, values, errors, status=200, form
 
 @bp.route("/<slug>/bezwaar", methods=["GET", "POST"])
 def objection(slug):
-    issue = find_issue(slug, OBJECTION_PHASES, "Bezwaar maken")
+    issue = find_issue(slug, OBJECTION_PHASES, _("Bezwaar maken"))
     token = request.values.get("token")
     member = member_from_token(issue, token)
     if member is None:
-        return error_response(403, NOT_A_MEMBER)
+        return error_response(403, _(NOT_A_MEMBER))
     if request.method == "GET":
         return render_objection_page(issue, member, token, {}, {})
     if rate_limited():
@@ -360,7 +360,7 @@ def member_action(slug, what, fragment, action, phases=OBJECTION_PHASES):
     token = request.form.get("token")
     member = member_from_token(issue, token)
     if member is None:
-        return error_response(403, NOT_A_MEMBER)
+        return error_response(403, _(NOT_A_MEMBER))
     try:
         action(get_db(), issue, member)
     except consent.ConsentError as error:
@@ -375,15 +375,15 @@ def answer_round(slug):
 
     All are stored together or none: a refusal (an open objection of theirs on an agreement
     they now consent to) comes back as 409 with the page, nothing stored."""
-    issue = find_issue(slug, OBJECTION_PHASES, "Antwoorden in een ronde")
+    issue = find_issue(slug, OBJECTION_PHASES, _("Antwoorden in een ronde"))
     token = request.form.get("token")
     member = member_from_token(issue, token)
     if member is None:
-        return error_response(403, NOT_A_MEMBER)
+        return error_response(403, _(NOT_A_MEMBER))
     db = get_db()
     round_ = consent.current_round(db, issue.slug)
     if round_ is None:
-        return error_response(409, "Er loopt geen ronde. Er valt nu niets te beantwoorden.")
+        return error_response(409, _("Er loopt geen ronde. Er valt nu niets te beantwoorden."))
     values, errors = forms.validate_round_answers(request.form, round_["agreements"])
     if errors:
         return render_objection_page(issue, member, token, values, errors, 400, form="ronde")
@@ -405,7 +405,7 @@ def answer_round(slug):
 @bp.post("/<slug>/bezwaar/<int:number>/akkoord")
 def accept_amendment(slug, number):
     """The objector accepts the amended agreement with their own link: the objection is resolved."""
-    return member_action(slug, "Een aanpassing accepteren", "#bezwaren", lambda db, issue, member: (
+    return member_action(slug, _("Een aanpassing accepteren"), "#bezwaren", lambda db, issue, member: (
         consent.accept_amendment(db, issue, number, member_id=member["id"],
                                  note="De indiener gaat akkoord met de aangepaste afspraak.")))
 
@@ -413,14 +413,14 @@ def accept_amendment(slug, number):
 @bp.post("/<slug>/geen-mail")
 def stop_mail(slug):
     """AVG: the member wants no more mail. The address goes; the personal link keeps working."""
-    return member_action(slug, "Geen e-mail meer", "#mail",
+    return member_action(slug, _("Geen e-mail meer"), "#mail",
                          lambda db, issue, member: store.forget_email(db, member["id"]),
                          phases=PERSONAL_PAGE_PHASES)
 
 
-MAIL_CHOICE_LABELS = {"every": "Een e-mail bij elk nieuws", "weekly": "Eén e-mail per week met wat er gebeurde",
-                      "none": "Geen e-mail"}
-NO_MAIL_CHOICE = "Kies hoe vaak je e-mail wilt krijgen."
+MAIL_CHOICE_LABELS = {"every": N_("Een e-mail bij elk nieuws"), "weekly": N_("Eén e-mail per week met wat er gebeurde"),
+                      "none": N_("Geen e-mail")}
+NO_MAIL_CHOICE = N_("Kies hoe vaak je e-mail wilt krijgen.")
 
 
 @bp.post("/<slug>/lid/<token>/mail")
@@ -430,26 +430,26 @@ def mail_choice(slug, token):
     issue = find_issue(slug, PERSONAL_PAGE_PHASES)
     member = member_from_token(issue, token)
     if member is None:
-        return error_response(403, NOT_A_MEMBER)
+        return error_response(403, _(NOT_A_MEMBER))
     if not member["email"]:
-        return error_response(409, "We hebben geen e-mailadres meer van je. Er valt niets te kiezen.")
+        return error_response(409, _("We hebben geen e-mailadres meer van je. Er valt niets te kiezen."))
     choice = request.form.get("mail_choice", "")
     if choice not in store.MAIL_CHOICES:
-        return render_objection_page(issue, member, token, {}, {}, 400, mail_errors={"mail_choice": NO_MAIL_CHOICE})
+        return render_objection_page(issue, member, token, {}, {}, 400, mail_errors={"mail_choice": _(NO_MAIL_CHOICE)})
     store.set_mail_choice(get_db(), member["id"], choice)
     return redirect(url_for("deelnemen.personal", slug=slug, token=token) + "#mail", 303)
 
 
 @bp.post("/<slug>/bezwaar/<int:number>/intrekken")
 def withdraw(slug, number):
-    return member_action(slug, "Een bezwaar intrekken", "#bezwaren", lambda db, issue, member: (
+    return member_action(slug, _("Een bezwaar intrekken"), "#bezwaren", lambda db, issue, member: (
         consent.withdraw(db, issue, number, member_id=member["id"])))
 
 
 # The member changes or withdraws their own idea or question (store.own_contribution holds the rules).
 
 OWN_KINDS = {"idee": ("ideas", forms.validate_idea), "vraag": ("questions", forms.validate_question)}
-NOT_YOURS_TO_CHANGE = "Dit idee of deze vraag kunnen we niet vinden bij jouw deelname."
+NOT_YOURS_TO_CHANGE = N_("Dit idee of deze vraag kunnen we niet vinden bij jouw deelname.")
 
 
 def own_contribution_or_error(slug, token, kind, number):
@@ -461,11 +461,11 @@ def own_contribution_or_error(slug, token, kind, number):
     issue = find_issue(slug, PERSONAL_PAGE_PHASES)
     member = member_from_token(issue, token)
     if member is None:
-        return None, error_response(403, NOT_A_MEMBER)
+        return None, error_response(403, _(NOT_A_MEMBER))
     try:
         row = store.own_contribution(get_db(), issue, table, number, member["id"])
     except LookupError:
-        return None, error_response(404, NOT_YOURS_TO_CHANGE)
+        return None, error_response(404, _(NOT_YOURS_TO_CHANGE))
     except store.NotAllowed as error:
         return None, error_response(409, str(error))
     return (issue, member, table, row), None
@@ -474,7 +474,7 @@ def own_contribution_or_error(slug, token, kind, number):
 def render_change_form(issue, token, kind, item, values, errors, status=200):
     return render_form("deelnemen/aanpassen.html", issue, values, errors, status,
                        kind=kind, item=item, token=token, form_id=f"aanpassen-{kind}",
-                       what="je idee" if kind == "idee" else "je vraag", refused=store.change_refused(item))
+                       refused=store.change_refused(item))
 
 
 @bp.route("/<slug>/lid/<token>/<kind>/<int:number>", methods=["GET", "POST"])
@@ -518,7 +518,7 @@ def by_member(action, slug, token, item):
     try:
         action()
     except LookupError:
-        return error_response(404, NOT_YOURS_TO_CHANGE)
+        return error_response(404, _(NOT_YOURS_TO_CHANGE))
     except store.NotAllowed as error:
         return error_response(409, str(error))
     notify_rebuild()

@@ -6,25 +6,29 @@ from flask import jsonify, make_response, render_template
 from werkzeug.exceptions import HTTPException
 
 from ..db import Busy
+from ..i18n import N_, _
 from .negotiate import wants_json
 
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("Dat ging niet goed", "We konden je bericht niet lezen. Probeer het nog een keer."),
-    403: ("Geen toegang", "Je mag deze pagina niet gebruiken."),
-    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Kijk op de startpagina welke kwesties er zijn."),
-    405: ("Dat kan hier niet", "Deze pagina kan dit verzoek niet verwerken."),
-    409: ("Dat kan nu niet", "Dat kan niet in de fase waarin deze kwestie nu is."),
-    413: ("Je bericht is te groot", "Maak je tekst korter en probeer het opnieuw. Je kunt tot ongeveer 60.000 tekens sturen."),
-    429: ("Even wachten", "Je stuurt veel berichten kort na elkaar. Wacht een minuut en probeer het opnieuw."),
-    503: ("Even niet beschikbaar", "Probeer het over een paar minuten opnieuw."),
-    500: ("Er ging bij ons iets mis", "Probeer het later nog eens. Lukt het dan nog niet? Vraag de coördinator om hulp."),
+    400: (N_("Dat ging niet goed"), N_("We konden je bericht niet lezen. Probeer het nog een keer.")),
+    403: (N_("Geen toegang"), N_("Je mag deze pagina niet gebruiken.")),
+    404: (N_("Pagina niet gevonden"), N_("Deze pagina bestaat niet (meer). Kijk op de startpagina welke kwesties er zijn.")),
+    405: (N_("Dat kan hier niet"), N_("Deze pagina kan dit verzoek niet verwerken.")),
+    409: (N_("Dat kan nu niet"), N_("Dat kan niet in de fase waarin deze kwestie nu is.")),
+    413: (N_("Je bericht is te groot"), N_("Maak je tekst korter en probeer het opnieuw. Je kunt tot ongeveer 60.000 tekens sturen.")),
+    429: (N_("Even wachten"), N_("Je stuurt veel berichten kort na elkaar. Wacht een minuut en probeer het opnieuw.")),
+    503: (N_("Even niet beschikbaar"), N_("Probeer het over een paar minuten opnieuw.")),
+    500: (N_("Er ging bij ons iets mis"), N_("Probeer het later nog eens. Lukt het dan nog niet? Vraag de coördinator om hulp.")),
 }
 
 
 def error_response(status, explanation=None, **extra):
-    title, default = MESSAGES.get(status, (f"Fout {status}", ""))
+    if status in MESSAGES:
+        title, default = (_(text) for text in MESSAGES[status])
+    else:
+        title, default = _("Fout %(status)d") % {"status": status}, ""
     explanation = explanation or default
     if wants_json():
         return jsonify(error=title, explanation=explanation, status=status, **extra), status

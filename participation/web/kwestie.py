@@ -9,13 +9,14 @@ from flask import abort, current_app, flash, make_response, redirect, url_for
 
 from .. import audit, phases, store
 from .. import db as database
+from ..i18n import N_, _
 from ..issues import ISSUE_FILE, SLUG, IssueFileError, issues_folder, read_issue
 from .auth import current_user, is_coordinator
 from .db import get_db, notify_rebuild
 from .errors import error_response
 
-UNREADABLE = ("Deze kwestie wordt op dit moment bijgewerkt. Er is niets opgeslagen. "
-              "Probeer het over een paar minuten opnieuw.")
+UNREADABLE = N_("Deze kwestie wordt op dit moment bijgewerkt. Er is niets opgeslagen. "
+                 "Probeer het over een paar minuten opnieuw.")
 
 
 def settings():
@@ -26,11 +27,12 @@ def secret():
     return current_app.config["SECRET_KEY"]
 
 
-def find_issue(slug, phases=None, what="Dat"):
+def find_issue(slug, phases=None, what=None):
     """The kwestie `slug` names, or abort with a page that says why.
 
     404 when there is none (drafts exist only for coordinators); 409 when
-    `phases` is given and the kwestie is in another phase. A kwestie.md that
+    `phases` is given and the kwestie is in another phase; `what` (translated, "Bezwaar
+    maken") names what cannot be done then, "Dat" when not given. A kwestie.md that
     cannot be read (someone is editing it): a resident gets 503 "try again,
     nothing was stored", a coordinator gets 409 naming the mistake.
     """
@@ -44,12 +46,13 @@ def find_issue(slug, phases=None, what="Dat"):
         if coordinator:
             abort(make_response(error_response(409, f"Dit bestand klopt niet: {error}")))
         current_app.logger.error("Kwestie niet te lezen: %s", error)
-        abort(make_response(error_response(503, UNREADABLE)))
+        abort(make_response(error_response(503, _(UNREADABLE))))
     if issue is None:
         abort(404)
     if phases is not None and issue.phase not in phases:
         abort(make_response(error_response(
-            409, f"Deze kwestie is in de fase ‘{issue.phase_label}’. {what} kan nu niet.")))
+            409, _("Deze kwestie is in de fase ‘%(phase)s’. %(what)s kan nu niet.") % {
+                "phase": issue.phase_label, "what": what or _("Dat")})))
     return issue
 
 

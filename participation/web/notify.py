@@ -1,14 +1,18 @@
 """Mail to members: the link that confirms an address (always), news of a consent round and of
 an adopted plan (only to members who confirmed their address and chose a mail per event), and the
 weekly digest (those who chose `weekly`). A failing mail server is logged and reported back, never
-raised: what the member sent is stored already."""
+raised: what the member sent is stored already.
+
+Each mail is in the language the member joined in (members.language): its text, the kwestie's
+title, and the links, which open the pages in that language."""
 
 import logging
 
 from flask import render_template
 
-from .. import digest, mail, store, tokens
+from .. import digest, i18n, mail, plan, store, tokens
 from .. import db as database
+from ..i18n import N_, _
 from ..issues import Change
 from ..settings import participation_url
 
@@ -18,40 +22,50 @@ log = logging.getLogger(__name__)
 def confirmed_members(db, slug):
     """The members who get a mail per event: a confirmed address, and the choice `every`
     (the default). Those who chose `weekly` hear it in their digest; `none`, not at all."""
-    return list(db.query("select id, name, email from members where issue = ? and email is not null "
+    return list(db.query("select id, name, email, language from members where issue = ? and email is not null "
                          "and email_confirmed_at is not null and mail_choice = 'every' order by id", [slug]))
 
 
+def participation_link(settings, path):
+    """An address of /deelnemen/ in the current language, on the configured address (never the
+    request's Host): participation_link(settings, "azc/lid/…")."""
+    return f"{participation_url(settings)}{i18n.prefix(i18n.current())}/deelnemen/{path}"
+
+
 def personal_link(settings, issue, member_id, secret):
-    """A member's personal link, on the configured address (never the request's Host)."""
-    return f"{participation_url(settings)}/deelnemen/{issue.slug}/lid/{tokens.member_token(secret, member_id, issue.slug)}"
+    """A member's personal link, in the current language."""
+    return participation_link(settings, f"{issue.slug}/lid/{tokens.member_token(secret, member_id, issue.slug)}")
 
 
-def confirmation(settings, issue, member_id, name, email, *, secret):
-    """Mail the link that confirms this member's address; False when it could not be sent.
+def confirmation(settings, issue, member, *, secret):
+    """Mail the link that confirms this member's address, in their language; False when it could
+    not be sent. member: a row with id, name, email and language.
 
     Must run inside a Flask app context (the mail text is a theme template)."""
-    token = tokens.confirm_token(secret, member_id, email)
-    link = f"{participation_url(settings)}/deelnemen/{issue.slug}/bevestigen/{token}"
-    body = render_template("mail/bevestigen.txt", issue=issue, name=name, link=link)
-    try:
-        mail.send(settings, email, f"Bevestig je e-mailadres voor ‘{issue.title}’", body)
-    except OSError:
-        log.exception("Bevestigingsmail niet verstuurd (lid %s)", member_id)
-        return False
-    return True
+    token = tokens.confirm_token(secret, member["id"], member["email"])
+    return bool(mail_each(settings, issue, [member],
+                          lambda issue: _("Bevestig je e-mailadres voor ‘%(title)s’") % {"title": issue.title},
+                          lambda member, issue: render_template(
+                              "mail/bevestigen.txt", issue=issue, name=member["name"],
+                              link=participation_link(settings, f"{issue.slug}/bevestigen/{token}")),
+                          "ter bevestiging"))
 
 
-def mail_each(settings, members, subject, body_of, what):
-    """Mail each member the body body_of(member) makes; returns the number sent. A failing mail
-    server is logged (`what` says which mail), never raised: what was stored stays stored."""
+def mail_each(settings, issue, members, subject, body_of, what):
+    """Mail each member, in their language, the subject subject(issue) and the body
+    body_of(member, issue) make, with the kwestie in that language; returns the number sent.
+    A failing mail server is logged (`what` says which mail), never raised: what was stored
+    stays stored."""
     sent = 0
     for member in members:
-        try:
-            mail.send(settings, member["email"], subject, body_of(member))
-            sent += 1
-        except OSError:
-            log.exception("Mail %s niet verstuurd (lid %s)", what, member["id"])
+        lang = member["language"] or i18n.SOURCE
+        with i18n.using(lang):
+            local = issue.in_language(lang)
+            try:
+                mail.send(settings, member["email"], subject(local), body_of(member, local))
+                sent += 1
+            except OSError:
+                log.exception("Mail %s niet verstuurd (lid %s)", what, member["id"])
     return sent
 
 
@@ -61,10 +75,11 @@ def round_opened(db, settings, issue, round_, *, secret):
     Must run inside a Flask app context (the mail text is a theme template).
     Returns the number of messages sent; a failing mail server is logged, not raised.
     """
-    return mail_each(settings, confirmed_members(db, issue.slug),
-                     f"Kun je leven met het concept-plan voor ‘{issue.title}’?",
-                     lambda member: render_template("mail/ronde.txt", issue=issue, name=member["name"], round=round_,
-                                                    link=personal_link(settings, issue, member["id"], secret)),
+    return mail_each(settings, issue, confirmed_members(db, issue.slug),
+                     lambda issue: _("Kun je leven met het concept-plan voor ‘%(title)s’?") % {"title": issue.title},
+                     lambda member, issue: render_template(
+                         "mail/ronde.txt", issue=issue, name=member["name"], round=round_,
+                         link=personal_link(settings, issue, member["id"], secret)),
                      "over de ronde")
 
 
@@ -77,7 +92,7 @@ def answers_voided(db, settings, issue, number, member_ids, *, secret):
         "select member_id, revision from round_answers where round_id = (select max(id) from consent_rounds "
         "where issue = ?) and agreement_number = ?", [issue.slug, number])}
 
-    def body_of(member):
+    def body_of(member, issue):
         old = store.revision(db, issue.slug, number, answered.get(member["id"], agreement["revision"] - 1))
         objection = next((o["id"] for o in store.objections(db, issue.slug, member_id=member["id"])
                           if o["agreement"] == agreement["code"] and o["status"] == "open"
@@ -86,35 +101,42 @@ def answers_voided(db, settings, issue, number, member_ids, *, secret):
                                link=personal_link(settings, issue, member["id"], secret),
                                code=agreement["code"], old=old, new=new, objection=objection)
 
-    return mail_each(settings, [m for m in confirmed_members(db, issue.slug) if m["id"] in member_ids],
-                     f"Afspraak {agreement['code']} is aangepast: kun je ermee leven?", body_of,
-                     "over een aangepaste afspraak")
+    return mail_each(settings, issue, [m for m in confirmed_members(db, issue.slug) if m["id"] in member_ids],
+                     lambda issue: _("Afspraak %(code)s is aangepast: kun je ermee leven?") % {"code": agreement["code"]},
+                     body_of, "over een aangepaste afspraak")
 
 
-SUBJECTS = {"adoption": "Het plan voor ‘{}’ is aangenomen",
-            "response": "De gemeente reageert op het plan voor ‘{}’"}
+SUBJECTS = {"adoption": N_("Het plan voor ‘%(title)s’ is aangenomen"),
+            "response": N_("De gemeente reageert op het plan voor ‘%(title)s’")}
 
 
-def new_version(db, settings, issue, version, changes, *, plan_url):
+def new_version(db, settings, issue, version, previous, *, plan_url):
     """Mail every confirmed member about an adopted version or the municipality's response,
-    with what changed (plan.describe() lines). Follow-up statuses are not mailed: they
-    would come too often. Returns the number sent; failures are logged."""
+    with what changed (plan.describe(), in their language) and plan_url(lang), the plan page in
+    their language. Follow-up statuses are not mailed: they would come too often. Returns the
+    number sent; failures are logged."""
     kind = version.data["kind"]
     if kind not in SUBJECTS:
         return 0
-    return mail_each(settings, confirmed_members(db, issue.slug), SUBJECTS[kind].format(issue.title),
-                     lambda member: render_template("mail/nieuwe-versie.txt", issue=issue, name=member["name"],
-                                                    version=version, changes=changes, link=plan_url),
+    return mail_each(settings, issue, confirmed_members(db, issue.slug),
+                     lambda issue: _(SUBJECTS[kind]) % {"title": issue.title},
+                     lambda member, issue: render_template(
+                         "mail/nieuwe-versie.txt", issue=issue, name=member["name"], version=version,
+                         changes=plan.describe(plan.diff(previous, version.data), version.data),
+                         link=plan_url(i18n.current())),
                      f"over versie {version.number}")
 
 
 def issue_changed(db, settings, issue, changes, *, kwestie_url):
     """Mail every confirmed member that the question or a kader changed: what it said before and
-    what it says now ([(field, old, new)] from issue_file.save_issue). Returns the number sent."""
+    what it says now ([(field, old, new)] from issue_file.save_issue), with kwestie_url(lang).
+    Returns the number sent."""
     shown = [Change(None, field, old, new) for field, old, new in changes]
-    return mail_each(settings, confirmed_members(db, issue.slug), f"De vraag of de kaders van ‘{issue.title}’ zijn veranderd",
-                     lambda member: render_template("mail/kwestie-veranderd.txt", issue=issue, name=member["name"],
-                                                    changes=shown, link=kwestie_url),
+    return mail_each(settings, issue, confirmed_members(db, issue.slug),
+                     lambda issue: _("De vraag of de kaders van ‘%(title)s’ zijn veranderd") % {"title": issue.title},
+                     lambda member, issue: render_template(
+                         "mail/kwestie-veranderd.txt", issue=issue, name=member["name"], changes=shown,
+                         link=kwestie_url(i18n.current())),
                      "over een veranderde kwestie")
 
 
@@ -126,13 +148,16 @@ def weekly_digest(db, settings, issue, *, secret, now=None):
     until = now or database.now()
     sent = 0
     for member in digest.weekly_members(db, issue.slug):
-        found = digest.news(db, settings, issue, digest.since(member, until), until)
+        with i18n.using(member["language"] or i18n.SOURCE):
+            found = digest.news(db, settings, issue, digest.since(member, until), until)
         if digest.is_empty(found):
             continue
-        body = render_template("mail/overzicht.txt", issue=issue, name=member["name"], news=found,
-                               link=personal_link(settings, issue, member["id"], secret))
-        if mail_each(settings, [member], f"Wat er deze week gebeurde in ‘{issue.title}’",
-                     lambda _: body, "met het weekoverzicht"):
+        if mail_each(settings, issue, [member],
+                     lambda issue: _("Wat er deze week gebeurde in ‘%(title)s’") % {"title": issue.title},
+                     lambda member, issue: render_template(
+                         "mail/overzicht.txt", issue=issue, name=member["name"], news=found,
+                         link=personal_link(settings, issue, member["id"], secret)),
+                     "met het weekoverzicht"):
             store.digest_sent(db, member["id"], until)
             sent += 1
     return sent

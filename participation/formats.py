@@ -1,0 +1,57 @@
+"""Dates, times and amounts as readers of the current language expect them (Babel, CLDR):
+2 november 2026, 14:05, € 250.000 in Dutch; November 2, 2026, 2:05 PM, €250,000 in English.
+
+The names are the template filters' (datum, tijdstip, euro). Digits stay Western Arabic
+(0-9) in every language, as Babel's default numbering system: amounts and codes read the
+same on the paper form and on the page.
+"""
+
+import datetime
+import functools
+from zoneinfo import ZoneInfo
+
+from babel import dates, numbers
+
+from . import i18n
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+# English on a Dutch site reads best the British way: 2 November 2026, 14:05.
+REGION = {"en": "en_GB"}
+
+
+def _locale():
+    return REGION.get(i18n.current(), i18n.current())
+
+
+def datum(value):
+    """A date, an ISO date string or a stored ISO timestamp: 2 november 2026."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        parse = datetime.date.fromisoformat if len(value) == 10 else datetime.datetime.fromisoformat
+        value = parse(value)
+    if isinstance(value, datetime.datetime):
+        value = value.astimezone(LOCAL_TIME).date()
+    return dates.format_date(value, "long", locale=_locale())
+
+
+def tijdstip(value):
+    """A stored UTC timestamp as local date and time: 2 november 2026, 14:05."""
+    moment = datetime.datetime.fromisoformat(value).astimezone(LOCAL_TIME)
+    return f"{datum(moment)}, {dates.format_time(moment, 'short', locale=_locale())}"
+
+
+def euro(amount):
+    """250000 -> € 250.000: whole euros, the locale's own pattern and separators."""
+    return numbers.format_currency(int(amount), "EUR", format=_whole_euros(_locale()),
+                                   locale=_locale(), currency_digits=False).replace("\xa0", " ")
+
+
+def number(value):
+    """1234 -> 1.234 (Dutch), 1,234 (English)."""
+    return numbers.format_decimal(value, locale=_locale())
+
+
+@functools.cache
+def _whole_euros(lang):
+    return i18n.locale(lang).currency_formats["standard"].pattern.replace(".00", "")  # lang: a locale name
