@@ -12,6 +12,7 @@ from flask import current_app, g, has_request_context, request
 from .. import i18n
 
 ENVIRON_KEY = "samenplan.lang"
+PATH_KEY = "samenplan.path"  # the path without its language prefix
 PREFIXED = ("deelnemen",)  # what lives under /<lang>/ in this app (the site's pages are static files)
 
 
@@ -26,6 +27,7 @@ class LanguagePrefix:
         head, _, rest = environ.get("PATH_INFO", "").lstrip("/").partition("/")
         if head in self.languages:
             environ[ENVIRON_KEY] = head
+            environ[PATH_KEY] = f"/{rest}"
             if rest.split("/", 1)[0] in PREFIXED:
                 environ["SCRIPT_NAME"] = f"{environ.get('SCRIPT_NAME', '')}/{head}"
                 environ["PATH_INFO"] = f"/{rest}"
@@ -45,10 +47,10 @@ def reset_language(exception=None):
 
 def page_values():
     """lang, dir, the link prefix and the page in every language, for base.html."""
-    if not has_request_context() or request.blueprint == "site":  # a mail; the demo's output/
+    if not has_request_context():  # a mail
         return {"lang": i18n.current(), "lang_prefix": i18n.prefix(i18n.current())}
     settings = current_app.extensions["samenplan.settings"]
-    path = request.path.lstrip("/")
+    path = request.environ.get(PATH_KEY, request.path).lstrip("/")
     return i18n.page_values(settings, i18n.current(), settings["SAMENPLAN_PARTICIPATION_URL"], path)
 
 

@@ -130,10 +130,11 @@ def axe_source():
     return ensure_axe().read_text(encoding="utf-8")
 
 
-def join_with_email(site, slug, name, address):
-    """Join a circle with an e-mail address over HTTP; returns the confirmation link from the mail."""
-    form = requests.get(f"{site.url}/deelnemen/{slug}/kring", timeout=5).text
-    response = requests.post(f"{site.url}/deelnemen/{slug}/kring", timeout=5, allow_redirects=False,
+def join_with_email(site, slug, name, address, prefix=""):
+    """Join a circle with an e-mail address over HTTP (in the language of prefix, e.g. "/ar");
+    returns the confirmation link from the mail."""
+    form = requests.get(f"{site.url}{prefix}/deelnemen/{slug}/kring", timeout=5).text
+    response = requests.post(f"{site.url}{prefix}/deelnemen/{slug}/kring", timeout=5, allow_redirects=False,
                              data={"name": name, "relation": "resident", "email": address,
                                    "form_started": form_token_from(form)})
     assert response.status_code == 303
@@ -144,7 +145,7 @@ def newest_mail_link(site):
     """The /deelnemen/ link in the newest mail of the server's outbox."""
     newest = sorted((Path(site.folder) / "outbox").glob("*.eml"))[-1]
     body = email.message_from_bytes(newest.read_bytes()).get_payload(decode=True).decode()
-    return site.url + re.search(r"http://127\.0\.0\.1:\d+(/deelnemen/\S+)", body).group(1)
+    return site.url + re.search(r"http://127\.0\.0\.1:\d+((?:/[a-z]{2})?/deelnemen/\S+)", body).group(1)
 
 
 def personal_link(site, slug, name="Ans", address="ans@example.org"):

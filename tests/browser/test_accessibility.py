@@ -65,9 +65,14 @@ def some_ideas(site):
     assert wait_for(lambda: "Idee 2" in requests.get(f"{site.url}/kwesties/{AZC}/", timeout=5).text)
 
 
+# Every page type in Dutch, in English, and in Arabic (right to left).
+LANGUAGES = [("nl", ""), ("en", "/en"), ("ar", "/ar")]
+
+
+@pytest.mark.parametrize("lang,prefix", LANGUAGES, ids=[lang for lang, _ in LANGUAGES])
 @pytest.mark.parametrize("name,template,url,submit", PAGES, ids=[p[0] for p in PAGES])
-def test_no_wcag_violations(page, site, axe_source, name, template, url, submit):
-    response = page.goto(site.url + url)
+def test_no_wcag_violations(page, site, axe_source, name, template, url, submit, lang, prefix):
+    response = page.goto(site.url + prefix + url)
     if submit:
         with page.expect_navigation():
             page.locator("main form button[type=submit]").first.click()
@@ -75,7 +80,8 @@ def test_no_wcag_violations(page, site, axe_source, name, template, url, submit)
     else:
         assert response.status in (200, 404, 409)
     assert page.locator("h1").count() == 1, "one h1 per page"
-    assert page.evaluate("document.documentElement.lang") == "nl"
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
+        lang, "rtl" if lang == "ar" else "ltr"]
     found = violations(page, axe_source)
     assert found == [], "\n".join(f"{v['id']} ({v['help']}): {v['nodes']}" for v in found)
 
@@ -163,6 +169,35 @@ def test_the_circle_confirmations_have_no_violations(page, site, axe_source, roo
         assert "/bedankt/L" in page.url and page.locator("h1#bedankt-kring").count() == 1
         assert "@" not in page.locator("main").inner_text()
         assert_no_violations(page, axe_source)
+
+
+@pytest.mark.parametrize("prefix", ["/en", "/ar"])
+def test_the_personal_pages_in_english_and_arabic_have_no_violations(page, site, axe_source, prefix,
+                                                                       room_in_the_rate_limit):
+    """The pages behind a personal link, in another language: the confirmation of the address,
+    Mijn deelname, an idea sent from it (with errors first), its thanks page, and changing it."""
+    page.goto(join_with_email(site, AZC, "Nour", f"nour{prefix[1:]}@example.org", prefix))
+    assert page.url.startswith(f"{site.url}{prefix}/deelnemen/")  # the mail links into the language
+    assert_no_violations(page, axe_source)
+    page.goto(newest_mail_link(site))
+    assert page.evaluate("document.documentElement.lang") == prefix[1:]
+    assert_no_violations(page, axe_source)
+    with page.expect_navigation():
+        page.locator("#te-doen + ul a[href*='/idee?lid=']").click()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_no_violations(page, axe_source)
+    page.fill("#idee-title", "Een bankje")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert f"{prefix}/deelnemen/{AZC}/bedankt/" in page.url
+    assert_no_violations(page, axe_source)
+    page.goto(newest_mail_link(site))
+    with page.expect_navigation():
+        page.locator("section[aria-labelledby=ideeen] a[href*='/idee/']").click()
+    assert page.evaluate("document.documentElement.dir") == ("rtl" if prefix == "/ar" else "ltr")
+    assert_no_violations(page, axe_source)
 
 
 # Scanned by the tests above: they need a personal link or a signed confirmation address.

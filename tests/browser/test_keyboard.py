@@ -2,7 +2,10 @@
 
 import re
 
+import pytest
 import requests
+
+from participation import i18n
 
 from ..support import AZC, wait_for
 from .conftest import personal_link, screenshot_path
@@ -33,15 +36,22 @@ def test_skip_link_is_first_and_visible(page, site):
     assert page.evaluate("document.activeElement.id") == "inhoud"
 
 
-def test_join_the_circle_and_send_an_idea_with_the_keyboard_only(page, site):
-    page.goto(site.url + "/")
-    tab_to(page, f"a[href='/kwesties/{AZC}/']")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"**/kwesties/{AZC}/")
+# The same journey in Dutch and in Arabic, right to left: (language, its prefix, an idea in it).
+JOURNEYS = [("nl", "", "Buurtmaaltijd in de zomer"), ("ar", "/ar", "عشاء للحي في الصيف")]
 
-    tab_to(page, f"a[href='/deelnemen/{AZC}/kring']")
+
+@pytest.mark.parametrize("lang,prefix,idea", JOURNEYS, ids=[j[0] for j in JOURNEYS])
+def test_join_the_circle_and_send_an_idea_with_the_keyboard_only(page, site, lang, prefix, idea):
+    page.goto(f"{site.url}{prefix}/")
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
+        lang, "rtl" if lang == "ar" else "ltr"]
+    tab_to(page, f"a[href='{prefix}/kwesties/{AZC}/']")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/deelnemen/{AZC}/kring")
+    page.wait_for_url(f"**{prefix}/kwesties/{AZC}/")
+
+    tab_to(page, f"a[href='{prefix}/deelnemen/{AZC}/kring']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{prefix}/deelnemen/{AZC}/kring")
     tab_to(page, "#kring-name")
     page.keyboard.type("Joke")
     page.keyboard.press("Tab")  # into the radio group: the first option
@@ -49,14 +59,14 @@ def test_join_the_circle_and_send_an_idea_with_the_keyboard_only(page, site):
     page.keyboard.press("Space")
     tab_to(page, "form[action$='/kring'] button[type=submit]")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(rf"/deelnemen/{AZC}/bedankt/L\d+\?t=[^#]+#bedankt-kring$"))
+    page.wait_for_url(re.compile(rf"{prefix}/deelnemen/{AZC}/bedankt/L\d+\?t=[^#]+#bedankt-kring$"))
     assert page.locator("#bedankt-kring").is_visible()
 
-    tab_to(page, f"a[href='/deelnemen/{AZC}/idee']")
+    tab_to(page, f"a[href='{prefix}/deelnemen/{AZC}/idee']")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/deelnemen/{AZC}/idee")
+    page.wait_for_url(f"**{prefix}/deelnemen/{AZC}/idee")
     tab_to(page, "#idee-title")
-    page.keyboard.type("Buurtmaaltijd in de zomer")
+    page.keyboard.type(idea)
     page.keyboard.press("Tab")
     page.keyboard.type("Iedereen kookt iets uit zijn eigen land.")
     tab_to(page, "form[action$='/idee'] button[type=submit]")
@@ -64,16 +74,17 @@ def test_join_the_circle_and_send_an_idea_with_the_keyboard_only(page, site):
     assert page.evaluate("document.activeElement.id") == "idee-author_name"
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(rf"/deelnemen/{AZC}/bedankt/I\d+\?t=[^#]+#bedankt-idee$"))
+    page.wait_for_url(re.compile(rf"{prefix}/deelnemen/{AZC}/bedankt/I\d+\?t=[^#]+#bedankt-idee$"))
     assert page.locator("#bedankt-idee").is_visible()
-    assert "Buurtmaaltijd in de zomer" in page.locator("main").inner_text()  # what was stored, at once
+    assert idea in page.locator("main").inner_text()  # what was stored, at once
 
-    kwestie = f"{site.url}/kwesties/{AZC}/"
-    tab_to(page, f"main a[href='/kwesties/{AZC}/']")
-    assert wait_for(lambda: "Buurtmaaltijd in de zomer" in requests.get(kwestie, timeout=5).text)
+    kwestie = f"{site.url}{prefix}/kwesties/{AZC}/"
+    tab_to(page, f"main a[href='{prefix}/kwesties/{AZC}/']")
+    assert wait_for(lambda: idea in requests.get(kwestie, timeout=5).text)
     page.keyboard.press("Enter")
     page.wait_for_url(kwestie)
-    assert "ondernemer" in page.locator("section[aria-labelledby=kring]").inner_text()
+    with i18n.using(lang):
+        assert i18n.gettext("ondernemer") in page.locator("section[aria-labelledby=kring]").inner_text()
 
 
 def test_object_to_an_agreement_with_the_keyboard_only(page, site):
