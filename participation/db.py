@@ -280,16 +280,18 @@ def _rate_counts(db):
     db.execute("drop table if exists rate_events")
 
 
-def _member_language(db):
-    """The language a member joined in (the address of the form: /en/deelnemen/…); their mail
-    and personal page use it. Members from before spoke Dutch to us."""
-    if "language" not in db["members"].columns_dict:
-        db.execute("alter table members add column language text not null default 'nl'")
+def _languages(db):
+    """The language a member joined in and an idea or question was sent in (the address of the
+    form: /en/deelnemen/…): a member's mail and personal page use it, the coordinator sees it.
+    What was stored before came through the Dutch forms."""
+    for table in ("members", "ideas", "questions"):
+        if "language" not in db[table].columns_dict:
+            db.execute(f"alter table {table} add column language text not null default 'nl'")
 
 
 # Changes to stored data, oldest first; PRAGMA user_version counts those applied.
 MIGRATIONS = [_english_keys, _answers_per_agreement, _mail_choice, _own_changes, _changes_never_reuse_ids,
-              _rate_counts, _member_language]
+              _rate_counts, _languages]
 
 
 class Busy(Exception):

@@ -116,6 +116,11 @@ def own_name(lang):
     return name[:1].upper() + name[1:]
 
 
+def name(lang, in_language=SOURCE):
+    """The language's name in another language (CLDR): name('ar') == 'Arabisch'."""
+    return locale(in_language).languages.get(lang, lang)
+
+
 def prefix(lang):
     """The address prefix of a language: '' for Dutch, '/en' for English."""
     return "" if lang == SOURCE else f"/{lang}"
@@ -129,6 +134,7 @@ def install(env):
     """Give a Jinja environment _(), gettext() and ngettext() in the current language, and the
     filter `translated` for a text that is not in a template (a setting), without %-formatting."""
     env.filters["translated"] = lambda text: gettext(text) if text else text  # gettext("") is the header
+    env.filters["language_name"] = name  # in Dutch: for the coordinator's area
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)

@@ -45,7 +45,7 @@ def question(db, slug, number):
 def members(db, slug):
     """The circle, oldest first: name, relation, channel and e-mail status, never the address."""
     return list(db.query(
-        "select id, name, relation, relation_other, channel, entered_by, created_at, "
+        "select id, name, relation, relation_other, channel, entered_by, created_at, language, "
         "email is not null and email != '' as has_email, "
         "email_confirmed_at is not null as email_confirmed "
         "from members where issue = ? order by id", [slug]))

@@ -42,10 +42,12 @@ def _insert(db, table, row):
     db.execute(f"insert into {table} ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
 
 
-def _contribution(author_name, member_id, channel, entered_by):
+def _contribution(author_name, member_id, channel, entered_by, language=None):
+    """The columns every contribution has; language only for ideas and questions (the form's)."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    return {"author_name": author_name, "member_id": member_id, "channel": channel, "entered_by": entered_by}
+    return {"author_name": author_name, "member_id": member_id, "channel": channel, "entered_by": entered_by,
+            **({"language": language} if language else {})}
 
 
 # The circle -----------------------------------------------------------------
@@ -110,18 +112,19 @@ def circle_sizes(db, slugs):
 
 
 def add_idea(db, slug, *, title, body="", cost=None, author_name="", member_id=None, channel="web",
-             entered_by=None):
-    """Store an idea; returns its public number (1 for I1)."""
+             entered_by=None, language="nl"):
+    """Store an idea; returns its public number (1 for I1). language: the form's."""
     return _add_contribution(db, "ideas", slug, {
         "title": title, "body": body, "cost": cost,
-        **_contribution(author_name, member_id, channel, entered_by),
+        **_contribution(author_name, member_id, channel, entered_by, language),
     })
 
 
-def add_question(db, slug, *, text, author_name="", member_id=None, channel="web", entered_by=None):
-    """Store a question to professionals; returns its public number (1 for V1)."""
+def add_question(db, slug, *, text, author_name="", member_id=None, channel="web", entered_by=None,
+                 language="nl"):
+    """Store a question to professionals; returns its public number (1 for V1). language: the form's."""
     return _add_contribution(db, "questions", slug, {
-        "text": text, **_contribution(author_name, member_id, channel, entered_by),
+        "text": text, **_contribution(author_name, member_id, channel, entered_by, language),
     })
 
 

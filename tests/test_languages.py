@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from participation import i18n, store
+from participation import accounts, i18n, store
 from participation.build import build
 
 from .conftest import AZC, FUND
+from .test_beheer import log_in_as
 
 LANGUAGES = ["nl", "en", "ar", "uk", "tr"]
 DIRECTION = {"nl": "ltr", "en": "ltr", "ar": "rtl", "uk": "ltr", "tr": "ltr"}
@@ -121,3 +122,19 @@ def test_a_member_joins_in_their_language_and_mail_and_personal_page_follow(send
     assert confirmed.status_code == 200
     assert f'<html lang="{lang}" dir="{DIRECTION[lang]}">' in confirmed.get_data(as_text=True)
     assert store.member(db, member["id"])["email_confirmed_at"]
+
+
+def test_the_coordinator_sees_in_dutch_which_language_a_resident_wrote_in(send, client, db):
+    assert send(f"/ar/deelnemen/{AZC}/kring", data={"name": "Nour", "relation": "newcomer"}).status_code == 303
+    assert send(f"/ar/deelnemen/{AZC}/idee", data={"title": "مكان للقاء", "body": "مقهى صغير"}).status_code == 303
+    assert send(f"/deelnemen/{AZC}/vraag", data={"text": "Hoe laat?"}).status_code == 303
+    assert [r["language"] for r in db.query("select language from ideas")] == ["ar"]
+    assert [r["language"] for r in db.query("select language from questions")] == ["nl"]
+    log_in_as(client, accounts.get_user(db, accounts.create_user(db, "marieke", "een-lang-wachtwoord",
+                                                                   "coordinator", "Marieke")))
+    page = client.get(f"/beheer/{AZC}/bijdragen").get_data(as_text=True)
+    assert '<html lang="nl" dir="ltr">' in page  # the coordinator's area stays Dutch
+    assert '<span lang="ar">مكان للقاء</span>' in page and '<p class="idea-body" lang="ar">مقهى صغير</p>' in page
+    assert page.count("in het Arabisch gestuurd") == 1  # the idea; the Dutch question has no note
+    circle = client.get(f"/beheer/{AZC}/kring").get_data(as_text=True)
+    assert "in het Arabisch gestuurd" in circle

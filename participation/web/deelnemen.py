@@ -44,9 +44,9 @@ FORMS = {
     "kring": Form("deelnemen/kring.html", forms.validate_member,
                   lambda db, slug, v: f"L{store.add_member(db, slug, **v, language=i18n.current())}", "bedankt-kring"),
     "idee": Form("deelnemen/idee.html", forms.validate_idea,
-                 lambda db, slug, v: f"I{store.add_idea(db, slug, **v)}", "bedankt-idee", True),
+                 lambda db, slug, v: f"I{store.add_idea(db, slug, **v, language=i18n.current())}", "bedankt-idee", True),
     "vraag": Form("deelnemen/vraag.html", forms.validate_question,
-                  lambda db, slug, v: f"V{store.add_question(db, slug, **v)}", "bedankt-vraag", True),
+                  lambda db, slug, v: f"V{store.add_question(db, slug, **v, language=i18n.current())}", "bedankt-vraag", True),
 }
 
 
