@@ -36,5 +36,6 @@ AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 # samenplan: the defaults and what each means are in participation/settings.py.
 # An environment variable of the same name wins over this file.
 SAMENPLAN_DATABASE = "instance/samenplan.db"
+SAMENPLAN_LANGUAGES = "nl,en,ar,uk,tr"  # the resident side; each needs its catalog in participation/translations/
 SAMENPLAN_PARTICIPATION_URL = ""  # where /deelnemen/ lives; "" = same host
 SAMENPLAN_TRUSTED_PROXIES = 0  # reverse proxies in front of gunicorn (e.g. 1 for nginx); 0 = trust no X-Forwarded-* header
