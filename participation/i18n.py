@@ -24,6 +24,8 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 SOURCE = "nl"  # the language the messages are written in
 FOLDER = Path(__file__).parent / "translations"
@@ -130,14 +132,47 @@ def prefix(lang):
 SETTINGS_TEXTS = (N_("Samen een plan maken"),)
 
 
+@pass_eval_context
+def _template_gettext(eval_ctx, message, **variables):
+    """Jinja's newstyle gettext (a message is a %-format; markup in it stays, values are
+    escaped), with the result of a message without values kept per language: a page in
+    five languages asks for the same few hundred messages thousands of times."""
+    if not eval_ctx.autoescape:  # a mail: plain text
+        return gettext(message) % variables
+    if variables:
+        return Markup(gettext(message)) % variables
+    return _escaped(_current.get(), message)
+
+
+@functools.lru_cache(maxsize=16384)
+def _escaped(lang, message):
+    return Markup(translations(lang).ugettext(message)) % {}
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    text = ngettext(singular, plural, num)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _template_pgettext(eval_ctx, context, message, **variables):
+    text = pgettext(context, message)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
 def install(env):
-    """Give a Jinja environment _(), gettext() and ngettext() in the current language, and the
-    filter `translated` for a text that is not in a template (a setting), without %-formatting."""
+    """Give a Jinja environment _(), gettext() and ngettext() in the current language, as
+    jinja2.ext.i18n's newstyle gettext does, and the filter `translated` for a text that is not
+    in a template (a setting), without %-formatting."""
     env.filters["translated"] = lambda text: gettext(text) if text else text  # gettext("") is the header
     env.filters["language_name"] = name  # in Dutch: for the coordinator's area
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)
+    env.newstyle_gettext = True  # {% trans %} blocks call gettext(message, **values) too
+    env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext,
+                       pgettext=_template_pgettext)
     env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks as one line, as babel.cfg extracts them
 
 

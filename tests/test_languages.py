@@ -107,7 +107,7 @@ def test_the_idea_form_and_its_errors_answer_in_the_language(client, lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_member_joins_in_their_language_and_mail_and_personal_page_follow(send, client, settings, db, lang):
     response = send(f"{prefix(lang)}/deelnemen/{AZC}/kring",
-                    data={"name": "Ans", "relation": "resident", "email": "ans@example.org"})
+                    data={"name": "Ans & Bo", "relation": "resident", "email": "ans@example.org"})
     assert response.status_code == 303
     assert response.headers["Location"].startswith(f"{prefix(lang)}/deelnemen/{AZC}/bedankt/")
     [member] = list(db.query("select * from members"))
@@ -118,6 +118,7 @@ def test_a_member_joins_in_their_language_and_mail_and_personal_page_follow(send
     link = re.search(r"http://localhost(\S+/bevestigen/\S+)", text).group(1)
     assert link.startswith(f"{prefix(lang)}/deelnemen/{AZC}/")
     assert translated(lang, "Klik op deze link om je e-mailadres te bevestigen:") in text
+    assert "Ans & Bo" in text and "&amp;" not in text  # a mail is plain text: nothing HTML-escaped
     confirmed = client.get(link)
     assert confirmed.status_code == 200
     assert f'<html lang="{lang}" dir="{DIRECTION[lang]}">' in confirmed.get_data(as_text=True)
