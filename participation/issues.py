@@ -81,7 +81,11 @@ class Issue:
         in_dutch = {k for k, v in own.items() if not v and getattr(self, k)}
         if self.constraints:  # the kaders have no translation (yet)
             in_dutch.add("constraints")
-        return replace(self, lang=lang, **{k: v for k, v in own.items() if v}, in_dutch=frozenset(in_dutch))
+        others = self.translations
+        if question:  # "the question in other languages" then lists the Dutch one, not this one
+            others = (Translation(i18n.SOURCE, self.question), *(t for t in others if t.lang != lang))
+        return replace(self, lang=lang, **{k: v for k, v in own.items() if v}, in_dutch=frozenset(in_dutch),
+                       translations=others)
 
     def lang_attr(self, name):
         """' lang="nl" dir="ltr"' on an element that shows a field still in Dutch, else ''."""

@@ -20,7 +20,13 @@ from participation.web import create_app
 from .conftest import AZC, FUND, write_issue
 from .support import as_person, wait_for
 
-LANGUAGE_FOLDERS = ("", "en/", "ar/", "uk/", "tr/")  # SAMENPLAN_LANGUAGES of pelicanconf.py
+LANGUAGES = ("nl", "en", "ar", "uk", "tr")  # SAMENPLAN_LANGUAGES of pelicanconf.py
+LANGUAGE_FOLDERS = ("", "en/", "ar/", "uk/", "tr/")
+
+
+def units(kind, key):
+    """The worker's follow-up units of a kwestie's pages or a list page: one per language."""
+    return [(kind, key, lang) for lang in LANGUAGES]
 
 
 def in_every_language(*pages):
@@ -135,7 +141,7 @@ def test_the_kwestie_page_comes_first_and_the_rest_follows(small_pages, db, tmp_
     assert "Een bankje bij de brug" not in (output / f"kwesties/{FUND}.csv").read_text(encoding="utf-8-sig")
     generator = rebuilder.generator
     home_page = generator.home_page_of(FUND)
-    assert list(generator.follow_up) == [("kwestie", FUND), ("lists", home_page), ("site",)]
+    assert list(generator.follow_up) == [*units("kwestie", FUND), *units("lists", home_page), ("site",)]
     # The site-wide files wait while other work is queued.
     store.add_idea(db, AZC, title="Koffie")
     rebuilder.rebuild_first()
@@ -282,7 +288,7 @@ def test_a_kwestie_flooded_with_ideas_gets_its_long_pages_every_two_seconds(sett
     assert rebuilder.rebuild_first() == in_every_language(f"kwesties/{AZC}/index.html")  # never held back
     assert generator.write_next(rebuilder.db) is None  # the rest was written a moment ago: it waits
     assert rebuilder.step() is False
-    unit = ("kwestie", AZC)
+    unit = ("kwestie", AZC, "nl")
     generator._took[unit] = 1.0  # a kwestie whose pages take a second to write ...
     generator._written_at[unit] -= generator_module.FOLLOW_UP_EVERY
     assert not generator._due(unit, time.monotonic())  # ... waits ten seconds, not two
@@ -305,13 +311,14 @@ def test_a_kwestie_whose_pages_cannot_be_written_holds_up_no_other(settings, db)
     store.add_idea(db, FUND, title="Een bankje")
     rebuilder.rebuild_first()
     generator = rebuilder.generator
-    assert next(iter(generator.follow_up)) == ("kwestie", AZC)
+    failing = ("kwestie", AZC, "nl")  # its Dutch pages (and its open data, which go with them)
+    assert next(iter(generator.follow_up)) == failing
     assert rebuilder.step()  # AZC's unit fails (logged), goes to the back and waits a while ...
-    assert ("kwestie", AZC) in generator.follow_up and next(iter(generator.follow_up)) != ("kwestie", AZC)
+    assert failing in generator.follow_up and next(iter(generator.follow_up)) != failing
     while rebuilder.step():  # ... while FUND's pages and the list pages go on
         pass
     assert "Een bankje" in (Path(settings["OUTPUT_PATH"]) / f"kwesties/{FUND}.csv").read_text(encoding="utf-8-sig")
-    assert ("kwestie", AZC) in generator.follow_up
+    assert failing in generator.follow_up and ("kwestie", AZC, "en") not in generator.follow_up  # the others went on
     assert store.pending_changes(db)[1] == {AZC, FUND}  # nothing cleared while AZC waits
     report.unlink()
     assert "Koffie" not in (Path(settings["OUTPUT_PATH"]) / f"kwesties/{AZC}.csv").read_text(encoding="utf-8-sig")
@@ -333,9 +340,10 @@ def test_a_worker_just_started_counts_every_kwestie_for_the_site_wide_files_in_s
     while generator.follow_up:
         generator.write_next(rebuilder.db, patient=False)
         steps += 1
-    # FUND's unit, its list page, then the site-wide files: the feeds of the two kwesties this worker
-    # has not rendered are read a step each (the list page counted all three for /besluiten.csv).
-    assert steps == 1 + 1 + 2
+    # FUND's units and its list page's (a language each), then the site-wide files: the feeds of the two
+    # kwesties this worker has not rendered are read a step each (the list pages counted all three for
+    # /besluiten.csv).
+    assert steps == len(LANGUAGES) + len(LANGUAGES) + 2
     incremental = tree(settings["OUTPUT_PATH"])
     settings["OUTPUT_PATH"] = str(tmp_path / "full")
     build(settings)

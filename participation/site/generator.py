@@ -41,7 +41,7 @@ class KwestieGenerator(Generator):
         self._summaries = {}  # slug -> council.summary(), for /besluiten.csv
         self._positions = {}  # slug -> index in self.issues
         # Work queued by write_first(): unit -> the lowest site_changes id that waits for it.
-        # Units: ("kwestie", slug), ("lists", page number), SITE; first in, first out.
+        # Units: ("kwestie", slug, lang), ("lists", page number, lang), SITE; first in, first out.
         self.follow_up = {}
         self._written_at = {}  # unit -> time.monotonic() when it was last written
         self._failures = {}  # unit -> failures in a row
@@ -51,6 +51,7 @@ class KwestieGenerator(Generator):
         self.today = datetime.date.today()  # reviews due/overdue are relative to the build day
         super().__init__(*args, **kwargs)
         self.site_writer = SiteWriter(self.output_path, self.settings, self.get_template, self.context)
+        self.languages = self.site_writer.languages
 
     # Reading ------------------------------------------------------------
 
@@ -139,7 +140,8 @@ class KwestieGenerator(Generator):
         for issue in changed:
             versions, plan_error = self.plan_versions(db, issue)
             rendered += pages.kwestie_front(self.site_writer, db, issue, versions, plan_error)
-            self._queue(("kwestie", issue.slug), since)
+            for lang in self.languages:
+                self._queue(("kwestie", issue.slug, lang), since)
         if reorder:
             self.site_writer.remove_pages("pagina", self.home_page_count())
             self.site_writer.remove_pages("besluiten", self.home_page_count())
@@ -147,7 +149,8 @@ class KwestieGenerator(Generator):
         else:
             page_numbers = sorted({self.home_page_of(issue.slug) for issue in changed})
         for page in page_numbers:
-            self._queue(("lists", page), since)
+            for lang in self.languages:
+                self._queue(("lists", page, lang), since)
         self._queue(SITE, since)
         return rendered
 
@@ -189,10 +192,13 @@ class KwestieGenerator(Generator):
     def _write_unit(self, db, unit):
         if unit == SITE:
             return self.write_site_wide(db)
-        if unit[0] == "lists":
-            return self.write_lists(db, unit[1]) if unit[1] <= self.home_page_count() else []
-        issue = self.issues[self._positions[unit[1]]] if unit[1] in self._positions else None
-        return self.write_issue(db, issue, front=False) if issue else []
+        kind, key, lang = unit
+        with self.site_writer.only(lang):
+            if kind == "lists":
+                return self.write_lists(db, key) if key <= self.home_page_count() else []
+            issue = self.issues[self._positions[key]] if key in self._positions else None
+            # The kwestie's open data and feed (one file for every language) go with its Dutch pages.
+            return self.write_issue(db, issue, front=False, files=lang == self.languages[0]) if issue else []
 
     def _due(self, unit, now):
         last = self._written_at.get(unit)
@@ -200,18 +206,20 @@ class KwestieGenerator(Generator):
             return False
         return last is None or now - last >= max(FOLLOW_UP_EVERY, FOLLOW_UP_SHARE * self._took.get(unit, 0))
 
-    def write_issue(self, db, issue, front=True):
+    def write_issue(self, db, issue, front=True, files=True):
         """A kwestie's pages, open data and feed; returns their paths. front=False: all but
-        its own page, which write_first() wrote."""
+        its own page, which write_first() wrote; files=False: its pages only."""
         versions, plan_error = self.plan_versions(db, issue)
         changes = council.phase_changes(db, issue.slug)
-        self._feed_entries[issue.slug] = feeds.entries(db, issue, versions, changes, self.settings)
-        return [
+        written = [
             *(pages.kwestie_front(self.site_writer, db, issue, versions, plan_error) if front else []),
             *pages.kwestie_pages(self.site_writer, db, issue, versions, plan_error, changes, self.today),
-            *data.kwestie_data(self.site_writer, db, issue, versions),
-            data.kwestie_feed(self.site_writer, issue, self._feed_entries[issue.slug]),
         ]
+        if files:
+            self._feed_entries[issue.slug] = feeds.entries(db, issue, versions, changes, self.settings)
+            written += [*data.kwestie_data(self.site_writer, db, issue, versions),
+                        data.kwestie_feed(self.site_writer, issue, self._feed_entries[issue.slug])]
+        return written
 
     def write_lists(self, db, page):
         """Page `page` of the home page and of /besluiten/; returns their paths."""

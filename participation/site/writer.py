@@ -63,6 +63,16 @@ class SiteWriter:
             self._inputs[name] = digest
         return self._write(name, self.get_template(template).render(context).encode("utf-8"), context)
 
+    @contextlib.contextmanager
+    def only(self, lang):
+        """Render (and remove) in one language for a while: the rebuild worker's follow-up
+        goes a language at a time, so a resident's page never waits for all five."""
+        every, self.languages = self.languages, (lang,)
+        try:
+            yield
+        finally:
+            self.languages = every
+
     def write(self, name, data, **values):
         """Write text or bytes to output_path/name; returns name, relative."""
         name = Path(name).as_posix()
