@@ -15,7 +15,8 @@ behaviour. Two kinds are left out, and listed with --excluded:
 - message mutants: the mutant changes nothing but the text of a string literal that is part
   of a message for people (a Dutch sentence, or the text of an exception). Which literal is a
   message is decided from the code, not by hand: a literal is message text when, going up
-  through f-strings, `+`, `" ".join`, `x if c else y`, `a or b`, tuples and dict values, it
+  through f-strings, `+`, `" ".join`, `x if c else y`, `a or b`, tuples, dict values and
+  the translation calls `_()`, `ngettext()`, `N_()` (the same text in another language), it
   ends in the argument of an exception (ConsentError(...), PlanError(...), ValueError(...),
   super().__init__ of an exception), of reasons.append/insert or lines.append (the Dutch
   sentences of blockers, check_transition and plan.describe), of print, or in the return of
@@ -58,6 +59,8 @@ TEXT_FUNCTIONS = {"participation.plan.x__consent", "participation.plan.x__plain"
 MESSAGE_METHODS = {("reasons", "append"), ("reasons", "insert"), ("lines", "append")}
 MESSAGE_FUNCTIONS = {"print", "UnrecordedPlan"}
 TEXT_METHODS = {"join", "format"}  # "sep".join(parts), "text {}".format(x): the literal is text
+# Translation (participation/i18n.py): _("…") is the same text in the reader's language.
+TRANSLATION_FUNCTIONS = {"_", "gettext", "ngettext", "N_"}
 
 # Equivalent mutants: (function, text in the original line, text in the mutated line) -> why.
 EQUIVALENT = {
@@ -292,6 +295,8 @@ class Messages:
                 or (isinstance(parent, ast.Call) and field == "func")
                 or (isinstance(parent, ast.Call) and field == "args" and isinstance(parent.func, ast.Attribute)
                     and parent.func.attr in TEXT_METHODS)
+                or (isinstance(parent, ast.Call) and field == "args" and isinstance(parent.func, ast.Name)
+                    and parent.func.id in TRANSLATION_FUNCTIONS)
             )
             if not passes:
                 return False
