@@ -31,9 +31,10 @@ def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
     plan_error, plan_unconfirmed = plan_problem(plan_error)
     folder = Path("kwesties") / issue.slug
     return [
-        *site_writer.render(folder / "poster" / "index.html", "poster", issue=issue,
+        # The printed pages show only the kwestie (its repr: all but the body), not what was sent.
+        *site_writer.render(folder / "poster" / "index.html", "poster", issue=issue, inputs=issue,
                             each_language=lambda lang: poster_values(settings, issue, lang, qr=True)),
-        *site_writer.render(folder / "papier" / "index.html", "papier", issue=issue,
+        *site_writer.render(folder / "papier" / "index.html", "papier", issue=issue, inputs=issue,
                             each_language=lambda lang: poster_values(settings, issue, lang)),
         *site_writer.render(folder / "verslag" / "index.html", "verslag", issue=issue, today=today,
                             each_language=lambda lang: {"report": council.report(db, issue, versions, changes)}),
@@ -94,7 +95,9 @@ def plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed=False)
     versions' adoption; the page says so above them.
     """
     folder = Path("kwesties") / issue.slug / "plan"
-    written = site_writer.render(folder / "index.html", "plan", issue=issue,
+    # It shows the kwestie and its plan versions, nothing of the database: a new idea leaves it as it was.
+    inputs = (issue, [v.sha256 for v in versions], plan_error, plan_unconfirmed)
+    written = site_writer.render(folder / "index.html", "plan", issue=issue, inputs=inputs,
                                  current_plan=versions[-1] if versions else None,
                                  plan_error=plan_error, plan_unconfirmed=plan_unconfirmed,
                                  each_language=lambda lang: {"history": plan_history(versions)})

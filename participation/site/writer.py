@@ -41,26 +41,29 @@ class SiteWriter:
         The kwestie a page is about (`issue`) is shown in the page's language (Issue.in_language).
         """
         name = Path(name).as_posix()
+        digest = None if inputs is None else hashlib.blake2b(repr(inputs).encode("utf-8"), digest_size=16).digest()
         written = []
         for lang in self.languages:
             with i18n.using(lang):
-                own = {**values, **each_language(lang)} if each_language else dict(values)
-                if "issue" in own:
-                    own["issue"] = own["issue"].in_language(lang)
-                written.append(self._render(lang, name, template, inputs, own))
+                written.append(self._render(lang, name, template, digest, values, each_language))
         return written
 
-    def _render(self, lang, name, template, inputs, values):
+    def _render(self, lang, name, template, digest, values, each_language):
         path = name.removesuffix("index.html")
-        values = {**i18n.page_values(self.settings, lang, self.settings.get("SITEURL", ""), path), **values}
         name = f"{lang}/{name}" if i18n.prefix(lang) else name
-        context = self.local_context(name, values)
-        if inputs is not None:
-            digest = hashlib.blake2b(repr(inputs).encode("utf-8"), digest_size=16).digest()
+        values = {**i18n.page_values(self.settings, lang, self.settings.get("SITEURL", ""), path), **values}
+        if "issue" in values:
+            values["issue"] = values["issue"].in_language(lang)
+        if digest is not None:
             if self._inputs.get(name) == digest and os.path.exists(os.path.join(self.output_path, name)):
-                signals.content_written.send(sanitised_join(self.output_path, name), context=context)
+                # Unchanged: its language's own values (each_language) are not even made.
+                signals.content_written.send(sanitised_join(self.output_path, name),
+                                             context=self.local_context(name, values))
                 return name
             self._inputs[name] = digest
+        if each_language:
+            values.update(each_language(lang))
+        context = self.local_context(name, values)
         return self._write(name, self.get_template(template).render(context).encode("utf-8"), context)
 
     @contextlib.contextmanager
