@@ -5,9 +5,10 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
 (tests/test_layers.py checks it).
 
   Top: what serves, builds and runs
-    web/            the Flask app: blueprints deelnemen.py (/deelnemen/), beheer.py,
-                    beheer_plan.py and beheer_tekst.py (/beheer/), static_site.py (output/, in the demo);
-                    kwestie.py what they share, so none imports another; notify.py
+    web/            the Flask app: blueprints deelnemen.py and deelnemen_meetings.py (/deelnemen/),
+                    beheer.py, beheer_plan.py, beheer_meetings.py and beheer_tekst.py (/beheer/),
+                    static_site.py (output/, in the demo); kwestie.py and resident_forms.py
+                    what they share, so none imports another; notify.py
                     what is mailed to members; auth.py, csrf.py, db.py, errors.py,
                     headers.py, negotiate.py
     site/           the Pelican plugin: generator.py decides what to write, pages.py
@@ -28,6 +29,9 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
     consent.py      the consent rule, rounds, adoption; no override anywhere
     plan.py         the hash-chained YAML plan versions
     council.py      /besluiten/ and the verslag;  opendata.py  JSON and CSV;  feeds.py  Atom
+    meetings.py     meetings: announced, their date chosen, signed up for, recorded
+    invitations.py  "Wie vindt dit ook belangrijk?": invitations counted, never to whom
+    calendar.py     iCalendar files of a kwestie's meetings
     accounts.py     coordinator and professional accounts (hashed passwords)
     audit.py        the append-only audit log of everything done in /beheer/
     moderation.py   contributions including hidden ones, never an e-mail address

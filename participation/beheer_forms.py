@@ -10,7 +10,7 @@ import re
 
 from . import accounts, forms
 from .forms import NAME_MAX, TEXT_MAX, clean, parse_number
-from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, PHASES, current
+from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, PHASES, RELATIONS, current
 from .store import KINDS
 
 QUESTION_MAX = 2000
@@ -94,22 +94,150 @@ def validate_reason(form):
 
 
 def validate_meeting(form, today):
-    """A meeting that was held: its day (not one still to come), place, how many came, a note."""
+    """A meeting that was held: its day (not one still to come), place, how many came (a total,
+    or counts per relation), a note."""
     values = {"held_on": clean(form.get("held_on")), "place": clean(form.get("place")),
               "attendees": clean(form.get("attendees")), "note": clean(form.get("note"), multiline=True)}
     errors = {}
     _date(values, errors, "held_on", "Datum", missing="vul in wanneer de bijeenkomst was",
           rule=(lambda day: day > today, "schrijf een bijeenkomst op als die geweest is"))
     _text(values, errors, "place", "Waar", MEETING_MAX, "schrijf op waar de bijeenkomst was")
+    values["attendance"] = _attendance(form, values, errors)
     if values["attendees"]:
         count = parse_number(values["attendees"])
         if count is None:
             errors["attendees"] = "Aantal mensen: vul een heel getal in, bijvoorbeeld 35"
+        elif values["attendance"] and count != sum(values["attendance"].values()):
+            errors["attendees"] = (f"Aantal mensen: dat is niet hetzelfde als de aantallen per soort deelnemer "
+                                   f"samen ({sum(values['attendance'].values())}). Laat het leeg, of verbeter het")
         else:
             values["attendees"] = count
     else:
         values["attendees"] = None
     _text(values, errors, "note", "Wat er besproken is", NOTE_MAX)
+    return values, errors
+
+
+# Meetings: announcing one, its date, signing up at the door, recording it --------------
+
+TITLE_MAX = 120
+PLACE_MAX = 200
+AGENDA_MAX = 2000
+INTERPRETER_MAX = 40
+DEFAULT_MEETING_TITLE = "Buurtbijeenkomst"
+TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
+AGENDA = {"information": "Informatie", "circle_time": "Eigen tijd van de kring", "plan_part": "Het plan maken"}
+
+
+def attendance_field(relation):
+    return f"count_{relation}"
+
+
+def _attendance(form, values, errors):
+    """Optional counts per relation (fields count_<relation>): {relation: n}, only those above 0."""
+    counts = {}
+    for relation, label in RELATIONS.items():
+        name = attendance_field(relation)
+        values[name] = clean(form.get(name))
+        if not values[name]:
+            continue
+        count = parse_number(values[name])
+        if count is None:
+            errors[name] = f"Aantal ‘{label}’: vul een heel getal in, bijvoorbeeld 12"
+        elif count:
+            counts[relation] = count
+    return counts
+
+
+def parse_time(text):
+    """'19:30' or '19.30' -> a time; None if not a time of day."""
+    match = TIME.match(clean(text))
+    return datetime.time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def date_field(n):
+    return f"date_{n}"
+
+
+def validate_announcement(form, max_options):
+    """A meeting to announce: title, place and its accessibility, the agenda's three parts, start and end
+    time, and 1 to max_options dates (date_1 …): one is the date; more, the circle chooses.
+    values["options"] are the starts (datetimes); whether they are still to come is meetings.announce's rule."""
+    values = {name: clean(form.get(name)) for name in ("kind", "title", "place", "accessibility", "starts", "ends")}
+    values.update({name: clean(form.get(name), multiline=True) for name in AGENDA})
+    values["title"] = values["title"] or DEFAULT_MEETING_TITLE
+    values["kind"] = values["kind"] or "meeting"
+    errors = {}
+    if values["kind"] not in ("meeting", "review"):
+        errors["_kind"] = "Soort bijeenkomst: laad de pagina opnieuw en probeer het nog eens"
+    _text(values, errors, "title", "Naam van de bijeenkomst", TITLE_MAX)
+    _text(values, errors, "place", "Waar", PLACE_MAX, "schrijf op waar de bijeenkomst is")
+    _text(values, errors, "accessibility", "Toegankelijkheid", NOTE_MAX)
+    for name, label in AGENDA.items():
+        _text(values, errors, name, label, AGENDA_MAX)
+    days = []
+    for n in range(1, max_options + 1):
+        name = date_field(n)
+        values[name] = clean(form.get(name))
+        _date(values, errors, name, f"Datum {n}")
+        if values[name] and name not in errors:
+            days.append(values[name])
+    if not days and not any(date_field(n) in errors for n in range(1, max_options + 1)):
+        errors[date_field(1)] = "Datum 1: vul minstens één datum in"
+    times = {}
+    for name, label in (("starts", "Begintijd"), ("ends", "Eindtijd")):
+        times[name] = parse_time(values[name])
+        if not values[name]:
+            errors[name] = f"{label}: vul een tijd in, bijvoorbeeld 19:30"
+        elif times[name] is None:
+            errors[name] = f"{label}: dit is geen tijd. Schrijf het zo: 19:30"
+    if times["starts"] and times["ends"] and times["ends"] <= times["starts"]:
+        errors["ends"] = "Eindtijd: kies een tijd na de begintijd"
+    if not errors:
+        values["options"] = [datetime.datetime.combine(day, times["starts"]) for day in days]
+        start, end = (datetime.datetime.combine(datetime.date.min, times[n]) for n in ("starts", "ends"))
+        values["minutes"] = (end - start).seconds // 60
+    return values, errors
+
+
+def announcement_fields(values):
+    """What the announce form's fields hold for these values (dates as the date field writes them)."""
+    return {name: value.isoformat() if isinstance(value, datetime.date) else value for name, value in values.items()}
+
+
+def validate_availability(form, member_ids, option_ids):
+    """At the door: which of the dates suit a member of the circle (none ticked: none suits)."""
+    values = {"member": clean(form.get("member")), "options": []}
+    errors = {}
+    member = parse_number(values["member"], "L")
+    if member in member_ids:
+        values["member"] = member
+    else:
+        errors["member"] = "Wie: kies iemand uit de kring"
+    options = _checked(form, "options")
+    if options is None or set(options) - set(option_ids):
+        errors["options"] = "Welke datums: kies alleen datums van deze bijeenkomst"
+    else:
+        values["options"] = options
+    return values, errors
+
+
+def validate_door_signup(form):
+    """Someone signs up at the door: a name and what they need to be able to come."""
+    values = {"name": clean(form.get("name")), "interpreter": clean(form.get("interpreter")),
+              **{need: bool(form.get(need)) for need in ("step_free", "hearing_loop", "childcare")}}
+    errors = {}
+    _text(values, errors, "name", "Naam", NAME_MAX, "vul de naam in")
+    _text(values, errors, "interpreter", "Tolk", INTERPRETER_MAX)
+    return values, errors
+
+
+def validate_record(form):
+    """After an announced meeting: how many came per relation, and a short public account."""
+    values = {"account": clean(form.get("account"), multiline=True)}
+    errors = {}
+    values["attendance"] = _attendance(form, values, errors)
+    _text(values, errors, "account", "Wat er gebeurde", NOTE_MAX)
     return values, errors
 
 

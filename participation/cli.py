@@ -389,6 +389,25 @@ def digest(settings_file=None, now=None):
     return sent
 
 
+def remind(settings_file=None, now=None):
+    """Mail the reminder of tomorrow's meetings to those who signed up with a confirmed address
+    (web/notify.reminders); returns the number sent. Meant for cron, e.g. every hour: each
+    reminder goes once, however often it runs."""
+    from . import db as database
+    from .web import create_app, notify
+
+    settings = load_settings(settings_file)
+    app = create_app(settings=settings)  # the mail text is a theme template, rendered by Flask
+    db = database.connect(settings["SAMENPLAN_DATABASE"])
+    try:
+        with app.app_context():
+            sent = notify.reminders(db, settings, secret=app.config["SECRET_KEY"], now=now)
+    finally:
+        db.close()
+    print(f"Herinneringen: {sent} verstuurd.")
+    return sent
+
+
 # The command line ---------------------------------------------------------------
 
 
@@ -497,6 +516,13 @@ def restore_command(settings_file, src, force):
 @click.pass_obj
 def digest_command(settings_file):
     digest(settings_file)
+
+
+@samenplan.command("remind", help="mail de herinnering aan wie zich voor een bijeenkomst van morgen aanmeldde "
+                                   "(cron, bijvoorbeeld elk uur)")
+@click.pass_obj
+def remind_command(settings_file):
+    remind(settings_file)
 
 
 samenplan.add_command(plan_commands.plan_group)

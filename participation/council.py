@@ -7,7 +7,8 @@ source every time, never copied by hand.
 
 import datetime
 
-from . import consent, opendata, plan, store
+from . import consent, meetings, opendata, plan, store
+from .formats import maand
 from .i18n import N_, _, ngettext
 from .labels import AGREEMENT_STATUSES, PHASES
 
@@ -127,9 +128,13 @@ def report(db, issue, versions, phase_changes):
             reason = _("Nog niet in een ronde aangenomen.")
         not_adopted.append({"agreement": a, "reason": reason})
     round_ = consent.current_round(db, issue.slug)
+    held_and_coming = meetings.for_issue(db, issue.slug)
     return {
         "ideas_left": ideas_left(db, issue.slug, adopted),
-        "process": process(issue, versions, phase_changes, store.meetings(db, issue.slug)),
+        "process": process(issue, versions, phase_changes, held_and_coming),
+        "meetings": [{**public_meeting(m), "when": meetings.when(m)} for m in held_and_coming
+                     if m["state"] in ("announced", "held")],
+        "growth": growth(db, issue.slug),
         "channels": contributions_by_channel(db, issue.slug),
         "circle": store.circle(db, issue.slug),
         "adopted": adopted,
@@ -137,6 +142,26 @@ def report(db, issue, versions, phase_changes):
         "versions": versions,
         "round_open": round_ is not None,
     }
+
+
+# What the site may show of a meeting: never who signed up, their needs, nor how many marked a date.
+PUBLIC_MEETING = ("number", "kind", "title", "state", "starts_at", "ends_at", "held_on", "place", "accessibility",
+                  "information", "circle_time", "plan_part", "minutes", "attendance", "attendees", "account")
+
+
+def public_meeting(m):
+    """A meeting as the public pages show it (PUBLIC_MEETING), its offered dates without counts."""
+    return {**{key: m[key] for key in PUBLIC_MEETING}, "options": [o["starts_at"] for o in m["options"]]}
+
+
+def growth(db, slug):
+    """store.circle_growth with each month named in the current language: {"months": [("november 2026",
+    {relation: n})], "relations": every relation that occurs, in order, "invited": n}."""
+    grown = store.circle_growth(db, slug)
+    months = [(maand(month), counts) for month, counts in grown["months"]]
+    return {"months": months, "relations": list(months[-1][1]) if months else [], "invited": grown["invited"]}
+
+
 
 
 def ideas_left(db, slug, adopted):
@@ -152,12 +177,14 @@ def process(issue, versions, phase_changes, meetings=()):
     """The steps of the process with their dates, oldest first, in the current language."""
     steps = []
     for m in meetings:
+        if m["state"] != "held":
+            continue
         if m["attendees"] is not None:
             held = ngettext("Bijeenkomst: %(place)s, %(num)d persoon.", "Bijeenkomst: %(place)s, %(num)d mensen.",
                             m["attendees"]) % {"place": m["place"], "num": m["attendees"]}
         else:
             held = _("Bijeenkomst: %(place)s.") % {"place": m["place"]}
-        steps.append((m["held_on"], held + (f" {m['note']}" if m["note"] else "")))
+        steps.append((m["held_on"], held + (f" {m['account']}" if m["account"] else "")))
     if issue.opened:
         steps.append((issue.opened.isoformat(), _("De open vraag is gesteld; iedereen kon meedoen.")))
     if issue.ideas_until:

@@ -48,6 +48,7 @@ SCHEMA = {
             "channel": str,
             "entered_by": int,
             "created_at": str,
+            "invited": int,  # 1: they said someone asked them to join (how the circle grows)
         },
         {"pk": "id", "not_null": {"issue", "name", "relation", "channel", "created_at"}},
     ),
@@ -130,12 +131,40 @@ SCHEMA = {
         {"id": int, "issue": str, "version": int, "sha256": str, "recorded_at": str},
         {"pk": "id", "not_null": {"issue", "version", "sha256", "recorded_at"}},
     ),
-    # Meetings held about a kwestie (bijeenkomsten), for the eindverslag: when, where,
-    # how many came. A count only, never who.
+    # Meetings (bijeenkomsten, meetings.py): announced with their agenda, or recorded afterwards.
+    # starts_at is local wall-clock time (Europe/Amsterdam), null while the circle chooses the
+    # date; afterwards how many came by relation (attendance, JSON), never who.
     "meetings": (
-        {"id": int, "issue": str, "held_on": str, "place": str, "attendees": int, "note": str,
+        {"id": int, "issue": str, "number": int, "kind": str, "title": str, "held_on": str, "starts_at": str,
+         "minutes": int, "place": str, "accessibility": str, "information": str, "circle_time": str,
+         "plan_part": str, "attendees": int, "attendance": str, "signed_up": int, "account": str, "note": str,
+         "announced_at": str, "recorded_at": str, "cancelled_at": str, "updated_at": str, "sequence": int,
          "entered_by": int, "created_at": str},
-        {"pk": "id", "not_null": {"issue", "held_on", "place", "created_at"}},
+        {"pk": "id", "not_null": {"issue", "place", "created_at"}},
+    ),
+    # The dates a meeting may be on, while the circle chooses, and which suit whom (members only).
+    "meeting_options": (
+        {"id": int, "meeting_id": int, "starts_at": str},
+        {"pk": "id", "not_null": {"meeting_id", "starts_at"}},
+    ),
+    # option_id null: none of the dates suits this member (an answer too, unlike no answer).
+    "meeting_availability": (
+        {"id": int, "meeting_id": int, "option_id": int, "member_id": int, "at": str, "entered_by": int},
+        {"pk": "id", "not_null": {"meeting_id", "member_id", "at"}},
+    ),
+    # Who comes, without an account, and what they need to be able to: for the coordinator only,
+    # deleted when the meeting is recorded (meetings.record keeps the count).
+    "meeting_signups": (
+        {"id": int, "meeting_id": int, "member_id": int, "name": str, "email": str, "email_confirmed_at": str,
+         "language": str, "interpreter": str, "step_free": int, "hearing_loop": int, "childcare": int,
+         "channel": str, "entered_by": int, "created_at": str, "reminded_at": str},
+        {"pk": "id", "not_null": {"meeting_id", "name", "language", "channel", "created_at"}},
+    ),
+    # Invitations a member sent (web/deelnemen: "Wie vindt dit ook belangrijk?"): when and by whom,
+    # for the limit per day. Never the address it went to.
+    "invitations": (
+        {"id": int, "issue": str, "member_id": int, "sent_at": str},
+        {"pk": "id", "not_null": {"issue", "member_id", "sent_at"}},
     ),
     # Accounts for coordinators and professionals (residents have none).
     "users": (
@@ -197,6 +226,12 @@ INDEXES = [
     ("rate_counts", ["started"], False),
     ("submissions", ["created_at"], False),
     ("login_failures", ["username", "at"], False),
+    ("meetings", ["issue", "number"], False),
+    ("meeting_options", ["meeting_id"], False),
+    ("meeting_availability", ["meeting_id", "member_id"], False),
+    ("meeting_availability", ["option_id"], False),
+    ("meeting_signups", ["meeting_id"], False),
+    ("invitations", ["member_id", "sent_at"], False),
 ]
 TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb} BEFORE {verb.upper()} ON audit_log "
@@ -289,9 +324,30 @@ def _languages(db):
             db.execute(f"alter table {table} add column language text not null default 'nl'")
 
 
+def _announced_meetings(db):
+    """Meetings were only recorded afterwards (held_on, place, attendees, note). Now they are
+    announced first, and numbered per kwestie: held_on may be empty while the circle chooses the
+    date; the old ones are held meetings, their note the public account."""
+    if db.execute("select \"notnull\" from pragma_table_info('meetings') where name = 'held_on'").fetchone()[0]:
+        # SQLite cannot drop a NOT NULL: a new table, as the schema makes it now, and the rows copied.
+        columns = ", ".join(db["meetings"].columns_dict)
+        db.execute("alter table meetings rename to meetings_old")
+        db["meetings"].create(SCHEMA["meetings"][0], **SCHEMA["meetings"][1])
+        db.execute(f"insert into meetings ({columns}) select {columns} from meetings_old")
+        db.execute("drop table meetings_old")
+    for slug, in db.execute("select distinct issue from meetings where number is null").fetchall():
+        ids = [i for (i,) in db.execute("select id from meetings where issue = ? order by held_on, id", [slug])]
+        for number, id_ in enumerate(ids, 1):
+            db.execute("update meetings set number = ? where id = ?", [number, id_])
+    db.execute("update meetings set kind = coalesce(kind, 'meeting'), sequence = coalesce(sequence, 0), "
+               "account = coalesce(account, note), recorded_at = coalesce(recorded_at, created_at), "
+               "updated_at = coalesce(updated_at, created_at) where recorded_at is null and starts_at is null "
+               "and announced_at is null")
+
+
 # Changes to stored data, oldest first; PRAGMA user_version counts those applied.
 MIGRATIONS = [_english_keys, _answers_per_agreement, _mail_choice, _own_changes, _changes_never_reuse_ids,
-              _rate_counts, _languages]
+              _rate_counts, _languages, _announced_meetings]
 
 
 class Busy(Exception):

@@ -9,7 +9,7 @@ recorded. All names are made up.
 import datetime
 import secrets
 
-from . import accounts, consent, plan, store
+from . import accounts, consent, meetings, plan, store
 from . import db as database
 from .issues import ISSUE_FILE, issues_folder, read_issue
 
@@ -69,11 +69,33 @@ def seed(db, settings):
                      text="Bel bij spoed 112. Voor andere zaken kun je de wijkagent bellen via het algemene nummer van de politie, of mij "
                           "aanspreken op het spreekuur in het buurthuis op dinsdag.")
     for slug, held_on, place, attendees, note in DEMO_MEETINGS:
-        store.add_meeting(db, slug, held_on=datetime.date.fromisoformat(held_on), place=place, attendees=attendees,
-                          note=note)
+        meetings.record_past(db, slug, held_on=datetime.date.fromisoformat(held_on), place=place,
+                             attendees=attendees, account=note)
     with database.write(db):
         backdate(db)
+    announce_meetings(db, settings)
     return True
+
+
+def announce_meetings(db, settings, now=None):
+    """The meetings still to come, dated from the day the demo starts: the AZC circle chooses
+    between three evenings; the village fund reviews its plan."""
+    now = now or meetings.local_now()
+    evening = datetime.datetime.combine(now.date(), datetime.time(19, 30))
+    azc = read_issue(issues_folder(settings) / AZC / ISSUE_FILE, settings)
+    meetings.announce(db, azc, title="Buurtavond: samen een plan maken", place="Buurthuis De Zwaan, Kerkstraat 4",
+                      accessibility="Ingang zonder drempel; ringleiding in de grote zaal; invalidentoilet.",
+                      information="De wijkagent en iemand van het COA vertellen wat er bekend is en beantwoorden "
+                                  "vragen. Daarna gaan zij weg.",
+                      circle_time="De kring praat zonder professionals: wat vinden we belangrijk?",
+                      plan_part="We schrijven de eerste afspraken op en kijken of iedereen ermee kan leven.",
+                      options=[evening + datetime.timedelta(days=d) for d in (10, 12, 17)], now=now)
+    fund = read_issue(issues_folder(settings) / FUND / ISSUE_FILE, settings)
+    if fund.phase == "adopted":
+        meetings.announce(db, fund, kind="review", title="Evaluatie van het dorpsplan",
+                          place="Dorpshuis De Wierde", accessibility="Ingang zonder drempel.",
+                          information="De penningmeester vertelt wat er met het geld is gedaan.",
+                          options=[evening + datetime.timedelta(days=21)], now=now)
 
 
 DEMO_MEETINGS = [

@@ -9,7 +9,8 @@ import datetime
 
 from feedgenerator import Atom1Feed, get_tag_uri
 
-from . import plan, store
+from . import i18n, meetings, plan, store
+from .i18n import _
 from .settings import public_url
 
 SITE_FEED_ENTRIES = 50
@@ -39,7 +40,26 @@ def entries(db, issue, versions, phase_changes, settings):
                            "date": answer["created_at"], "text": answer["text"], "key": f"{q['id']}-{n}"})
     for at, label in phase_changes:
         result.append({"title": f"{issue.title}: nieuwe fase, {label}", "link": page, "date": at, "text": label})
+    result += meeting_entries(db, issue, page)
     return sorted(result, key=lambda e: (e["date"], e["link"]), reverse=True)
+
+
+def meeting_entries(db, issue, page):
+    """An entry per meeting with a date, dated when it was announced (when it was cancelled, if
+    it was: that is news too). Stored moments only, so a rebuild writes the same feed."""
+    result = []
+    with i18n.using(i18n.SOURCE):
+        for m in meetings.for_issue(db, issue.slug, counts=False):
+            if not m["starts_at"]:
+                continue
+            title = f"{issue.title}: {m['title'] or _(meetings.KINDS[m['kind']])} op {meetings.when(m)}: {m['place']}"
+            if m["state"] == "cancelled":
+                title += " (gaat niet door)"
+            text = " ".join(filter(None, [m["information"], m["accessibility"], m["account"]]))
+            result.append({"title": title, "link": f"{page}bijeenkomsten/{m['number']}/",
+                           "date": m["cancelled_at"] or m["announced_at"], "text": text or title,
+                           "key": f"bijeenkomst-{m['number']}"})
+    return result
 
 
 EMPTY_FEED_DATE = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)

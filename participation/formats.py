@@ -41,6 +41,17 @@ def tijdstip(value):
     return f"{datum(moment)}, {dates.format_time(moment, 'short', locale=_locale())}"
 
 
+def maand(value):
+    """'2026-11' -> november 2026 (the month a count is for)."""
+    year, month = map(int, value.split("-"))
+    return dates.format_date(datetime.date(year, month, 1), "LLLL y", locale=_locale())
+
+
+def kloktijd(value):
+    """19:30: the time of a local wall-clock datetime (a meeting's start; tijdstip is for stored UTC)."""
+    return dates.format_time(value, "short", locale=_locale())
+
+
 def euro(amount):
     """250000 -> € 250.000: whole euros, the locale's own pattern and separators."""
     return numbers.format_currency(int(amount), "EUR", format=_whole_euros(_locale()),

@@ -75,8 +75,63 @@ def validate_member(form):
     if values["relation"] != "other":
         values["relation_other"] = ""
     _check_length(errors, "relation_other", _("Anders, namelijk"), values["relation_other"], NAME_MAX)
-    if values["email"] and (len(values["email"]) > EMAIL_MAX or not EMAIL.match(values["email"])):
-        errors["email"] = _("E-mailadres: dit lijkt geen e-mailadres. Het ziet eruit als naam@voorbeeld.nl")
+    _check_email(errors, "email", values["email"])
+    values["invited"] = bool(form.get("invited"))  # "Iemand heeft me gevraagd om mee te doen"
+    return values, errors
+
+
+def _check_email(errors, field, address):
+    if address and (len(address) > EMAIL_MAX or not EMAIL.match(address)):
+        errors[field] = _("E-mailadres: dit lijkt geen e-mailadres. Het ziet eruit als naam@voorbeeld.nl")
+
+
+INTERPRETER_MAX = 60
+NEED_BOXES = ("step_free", "hearing_loop", "childcare")  # meetings.NEEDS without the interpreter's language
+
+
+def validate_signup(form):
+    """Signing up for a meeting: a name, an address if they want a reminder, and what they need
+    to be able to come (meetings.NEEDS): an interpreter in a language they name, or a box ticked."""
+    values = {"name": clean(form.get("name")), "email": clean(form.get("email")).lower(),
+              "interpreter": bool(form.get("interpreter")), "language": clean(form.get("language")),
+              **{need: bool(form.get(need)) for need in NEED_BOXES}}
+    errors = {}
+    if not values["name"]:
+        errors["name"] = _("Naam: vul een naam in. Een voornaam is genoeg")
+    else:
+        _check_length(errors, "name", _("Naam"), values["name"], NAME_MAX)
+    _check_email(errors, "email", values["email"])
+    if values["interpreter"] and not values["language"]:
+        errors["language"] = _("Taal: schrijf op in welke taal je een tolk nodig hebt")
+    _check_length(errors, "language", _("Taal"), values["language"], INTERPRETER_MAX)
+    return values, errors
+
+
+def signup_needs(values):
+    """The needs of a valid signup form as meetings.sign_up takes them."""
+    return {"interpreter": values["language"] if values["interpreter"] else "",
+            **{need: values[need] for need in NEED_BOXES}}
+
+
+def validate_dates(form, option_ids):
+    """The dates that suit a member (option ids of the meeting); none ticked is an answer too,
+    as is the button "Geen van deze datums past me" (geen), whatever was ticked."""
+    chosen = [] if form.get("geen") else [parse_number(value) for value in form.getlist("options")]
+    values = {"options": {number for number in chosen if number in option_ids}}
+    errors = {}
+    if len(values["options"]) != len(chosen):
+        errors["options"] = _("Datums: kies alleen uit de datums hieronder")
+    return values, errors
+
+
+def validate_invitation(form, note_max):
+    """An invitation: the address it goes to (used for this one mail) and a short note."""
+    values = {"email": clean(form.get("email")), "note": clean(form.get("note"), multiline=True)}
+    errors = {}
+    if not values["email"]:
+        errors["email"] = _("E-mailadres: vul het e-mailadres in van wie je wilt uitnodigen")
+    _check_email(errors, "email", values["email"])
+    _check_length(errors, "note", _("Je bericht"), values["note"], note_max)
     return values, errors
 
 

@@ -187,6 +187,8 @@ def page_values(settings, lang, base_url, path):
         "lang": lang,
         "lang_dir": direction(lang),
         "lang_prefix": prefix(lang),
+        # On an element that shows what a coordinator typed (always Dutch): a meeting's place, agenda, account.
+        "in_source": "" if lang == SOURCE else Markup(f' lang="{SOURCE}" dir="ltr"'),
         "page_languages": [
             {"lang": code, "name": own_name(code), "dir": direction(code), "url": f"{base_url}{prefix(code)}/{path}"}
             for code in languages(settings)

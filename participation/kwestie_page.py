@@ -8,12 +8,17 @@ coordinator's preview renders the same template with the same context
 (web/beheer_tekst.py), so a preview cannot differ from the published page.
 """
 
+import datetime
 import logging
 
-from . import consent, plan, store
+from . import consent, council, meetings, plan, store
 from .labels import PHASE_STEPS
 
 log = logging.getLogger(__name__)
+
+# The meetings' messages, translated as a page is rendered (| translated).
+MEETING_LABELS = {"meeting_kinds": meetings.KINDS, "meeting_states": meetings.STATES,
+                  "review_questions": meetings.REVIEW_QUESTIONS}
 
 
 def plan_versions(settings, db, issue):
@@ -34,10 +39,18 @@ def plan_versions(settings, db, issue):
         return [], error
 
 
-def page_context(settings, db, issue, versions, plan_unconfirmed=False):
+def page_context(settings, db, issue, versions, plan_unconfirmed=False, today=None):
     """The variables of kwestie.html: the circle, the newest ideas and questions, the concept
-    plan and its round, the current plan version, objections, and the phases as steps."""
+    plan and its round, the current plan version, objections, the phases as steps, the
+    meetings (the next one counted from `today`: the build's day; the preview's, when None)
+    and how the circle grew."""
     on_page = settings["SAMENPLAN_IDEAS_ON_KWESTIE_PAGE"]
+    today = today or datetime.date.today()
+    # Without their counts: this page is written again on every idea.
+    every = meetings.for_issue(db, issue.slug, counts=False)
+    coming = meetings.next_meeting(every, now=datetime.datetime.combine(today, datetime.time.min))
+    all_meetings = [council.public_meeting(m) for m in every]
+    next_meeting = all_meetings[every.index(coming)] if coming else None
     circle = store.circle(db, issue.slug)
     round_ = consent.current_round(db, issue.slug)
     return dict(
@@ -58,6 +71,11 @@ def page_context(settings, db, issue, versions, plan_unconfirmed=False):
         accepting=issue.accepts_contributions,
         steps=phase_steps(issue, versions, round_),
         plan_adopted_on=first_adoption(versions),
+        next_meeting=next_meeting,
+        other_meetings=[m for m in all_meetings if m is not next_meeting],
+        meeting_when=meetings.when,  # called as the page is rendered, in its language
+        growth=store.circle_growth(db, issue.slug),
+        **MEETING_LABELS,
     )
 
 

@@ -12,7 +12,7 @@ import json
 from . import db as database
 from .formats import datum
 from .i18n import _
-from .labels import CHANNELS
+from .labels import CHANNELS, RELATIONS
 
 # Contribution tables and the letter of their public id (I3, V2, B1).
 KINDS = {"ideas": "I", "questions": "V", "objections": "B"}
@@ -54,16 +54,17 @@ def _contribution(author_name, member_id, channel, entered_by, language=None):
 
 
 def add_member(db, slug, *, name, relation, relation_other="", email="", channel="web", entered_by=None,
-               language="nl"):
+               language="nl", invited=False):
     """Add someone to the circle of a kwestie; returns the member id. language: the one they
-    joined in (the form's address), for their mail and personal page."""
+    joined in (the form's address), for their mail and personal page; invited: they say someone
+    asked them to join (counted in circle_growth, never who)."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     with database.write(db):
         member_id = db["members"].insert({
             "issue": slug, "name": name, "relation": relation, "relation_other": relation_other,
             "email": email or None, "channel": channel, "entered_by": entered_by,
-            "created_at": database.now(), "language": language,
+            "created_at": database.now(), "language": language, "invited": int(bool(invited)),
         }).last_pk
         _mark_changed(db, slug)
     return member_id
@@ -94,6 +95,27 @@ def circle(db, slug):
         [slug],
     ).fetchall()
     return dict(rows)
+
+
+def circle_growth(db, slug):
+    """How the circle grew, month by month: {"months": [("2026-11", {"resident": 4, …}), …],
+    "invited": n}; each month's counts are the circle at its end (cumulative), by relation in
+    labels.RELATIONS order; invited: how many said someone asked them to join. Counts, no names."""
+    rows = db.execute("select substr(created_at, 1, 7), relation, count(*), sum(coalesce(invited, 0)) "
+                      "from members where issue = ? group by 1, 2 order by 1", [slug]).fetchall()
+    months, totals, invited = [], {}, 0
+    for month, relation, count, asked in rows:
+        if not months or months[-1][0] != month:
+            months.append((month, None))
+        totals[relation] = totals.get(relation, 0) + count
+        invited += asked
+        months[-1] = (month, {r: totals[r] for r in sorted(totals, key=_relation_order)})
+    return {"months": months, "invited": invited}
+
+
+def _relation_order(relation):
+    order = list(RELATIONS)
+    return (order.index(relation) if relation in order else len(order), relation)
 
 
 def circle_sizes(db, slugs):
@@ -141,23 +163,6 @@ def add_answer(db, slug, question_number, *, user_id, text):
         }).last_pk
         _mark_changed(db, slug)
     return answer_id
-
-
-def add_meeting(db, slug, *, held_on, place, attendees=None, note="", entered_by=None):
-    """A meeting held about the kwestie (held_on: a date); returns its id."""
-    with database.write(db):
-        meeting_id = db["meetings"].insert({
-            "issue": slug, "held_on": held_on.isoformat(), "place": place, "attendees": attendees,
-            "note": note or None, "entered_by": entered_by, "created_at": database.now(),
-        }).last_pk
-        _mark_changed(db, slug)
-    return meeting_id
-
-
-def meetings(db, slug):
-    """The kwestie's meetings, oldest first."""
-    return list(db.query("select held_on, place, attendees, note from meetings where issue = ? "
-                         "order by held_on, id", [slug]))
 
 
 def _public(table, row):
@@ -469,6 +474,9 @@ def erase_details(db, member_id):
             for id_ in signed:
                 db.execute(f"update {table} set author_name = null where id = ?", [id_])
             erased["by_name"][table] = len(signed)
+        # Their signups for meetings (name, address, needs) and the invitations they sent go too.
+        for table in ("meeting_signups", "invitations"):
+            db.execute(f"delete from {table} where member_id = ?", [member_id])
         _mark_changed(db, slug)
     return erased
 

@@ -4,7 +4,7 @@ Both render the same templates from themes/samen/templates, so both get the
 same helpers: `add_to(env)` registers them on any Jinja environment.
 """
 
-from .formats import datum, euro, tijdstip
+from .formats import datum, euro, kloktijd, maand, tijdstip
 from .i18n import _
 from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, OBJECTION_STATUSES, PHASES, RELATIONS
 
@@ -19,6 +19,8 @@ FILTERS = {
     "datum": datum,
     "euro": euro,
     "tijdstip": tijdstip,
+    "kloktijd": kloktijd,
+    "maand": maand,
     "relation_label": labels(RELATIONS),
     "phase_label": labels(PHASES),
     "channel_label": labels(CHANNELS),

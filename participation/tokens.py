@@ -1,6 +1,7 @@
 """Signed tokens (itsdangerous, which Flask already uses for its sessions).
 
 - confirm: in the e-mail that confirms an address; expires after 3 days.
+- signup: the same for the address given when signing up for a meeting (its reminder).
 - member: a member's personal link, to object and withdraw without a password.
 - form: when a form was shown; a submission much faster than that is a robot. With a nonce,
   it is also the submission's one-time key: sent again, it stores nothing new.
@@ -70,6 +71,21 @@ def read_confirm_token(secret, token, max_age=CONFIRM_MAX_AGE):
 def confirms(secret, key, email):
     """True when the token's address key is that of `email` (the member's address now)."""
     return bool(email) and hmac.compare_digest(str(key), address_key(secret, email))
+
+
+def signup_token(secret, signup_id, email):
+    """The link that confirms the address of a meeting signup (meetings.sign_up)."""
+    return _timed(secret, "confirm-signup").dumps([signup_id, address_key(secret, email)])
+
+
+def read_signup_token(secret, token, max_age=CONFIRM_MAX_AGE):
+    """(signup_id, address key) from a signup confirmation token; TokenError when expired or tampered."""
+    payload = _read(_timed(secret, "confirm-signup"), token, max_age)
+    try:
+        signup_id, key = payload
+        return int(signup_id), str(key)
+    except (TypeError, ValueError):  # signed, but not ours
+        raise TokenError(expired=False)
 
 
 def member_token(secret, member_id, slug):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from participation import accounts, audit, cli, store, throttle
+from participation import accounts, audit, cli, meetings, store, throttle
 
 from .conftest import AZC, FUND, write_issue
 
@@ -277,8 +277,9 @@ def test_a_meeting_is_recorded_for_the_verslag(as_coordinator, settings, db):
                     {"held_on": "12-11-2026", "place": "Buurtavond in het buurthuis", "attendees": "35",
                      "note": "Veel vragen over de veiligheid."})
     assert response.status_code == 303 and response.headers["Location"] == f"/beheer/{AZC}/bijeenkomsten"
-    assert store.meetings(db, AZC) == [{"held_on": "2026-11-12", "place": "Buurtavond in het buurthuis",
-                                        "attendees": 35, "note": "Veel vragen over de veiligheid."}]
+    [held] = meetings.for_issue(db, AZC)
+    assert (held["state"], held["held_on"], held["place"], held["attendees"], held["account"]) == (
+        "held", "2026-11-12", "Buurtavond in het buurthuis", 35, "Veel vragen over de veiligheid.")
     assert audit_actions(db) == [("marieke", "meeting", AZC)]
     assert AZC in store.pending_changes(db)[1]
     build(settings)
@@ -296,7 +297,7 @@ def test_a_meeting_needs_a_past_day_and_a_place(as_coordinator, db):
     for field in ("held_on", "place", "attendees"):
         assert f'href="#bijeenkomst-{field}"' in page
     assert "<h1>Bijeenkomsten: " in page and "<title>Fout: " in page  # the page of the task, again
-    assert store.meetings(db, AZC) == [] and audit.entries(db) == []
+    assert meetings.for_issue(db, AZC) == [] and audit.entries(db) == []
 
 
 def test_hidden_objection_keeps_its_place(as_coordinator, db):

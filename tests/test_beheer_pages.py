@@ -410,6 +410,27 @@ def a_draft(t):
     return {"slug": "plein"}
 
 
+def a_meeting(t, dates=1, started=False):
+    """Meeting 1 of the café kwestie: a week from now (dates > 1: the circle chooses), or
+    with started, announced a week ago for yesterday evening."""
+    from participation import meetings
+
+    first = datetime.datetime.combine(TODAY + datetime.timedelta(days=-1 if started else 7), datetime.time(19, 30))
+    number = meetings.announce(t.db, read_kwestie(t.settings, AZC), title="Buurtavond", place="Buurthuis",
+                               options=[first + datetime.timedelta(days=n) for n in range(dates)],
+                               now=first - datetime.timedelta(days=7))
+    return {"slug": AZC, "number": number}
+
+
+def a_choice(t, with_member=False):
+    """A meeting whose date the circle chooses, its first option's id and (with_member) a member's id."""
+    from participation import meetings
+
+    values = a_meeting(t, dates=2)
+    option = str(meetings.get(t.db, AZC, values["number"])["options"][0]["id"])
+    return values, option, str(a_member(t)) if with_member else None
+
+
 def plan_case(stage, valid, invalid, number=None, invalid_number=None):
     """A submission to a plan endpoint; "<member>" in the data stands for the member's id."""
     def make(t):
@@ -432,8 +453,24 @@ COVERAGE = {
                                            {"table": "users", "number": "1"})],
     "beheer.remove_name": [lambda t: Submission(an_idea(t), {"table": "ideas", "number": "1"},
                                                 {"table": "ideas", "number": "x"})],
-    "beheer.add_meeting": [lambda t: Submission({"slug": AZC}, {"held_on": yesterday(), "place": "Buurthuis"},
+    "beheer_meetings.add_meeting": [lambda t: Submission({"slug": AZC}, {"held_on": yesterday(), "place": "Buurthuis"},
                                                 {"held_on": "", "place": ""})],
+    "beheer_meetings.announce": [
+        lambda t: Submission({"slug": AZC}, {"place": "Buurthuis", "date_1": in_a_week(), "starts": "19:30",
+                                             "ends": "21.30"}, {"place": "", "starts": "laat"}),
+        lambda t: Submission({"slug": AZC}, {"place": "Buurthuis", "date_1": in_a_week(), "date_2": "14-1-2999",
+                                             "starts": "19:30", "ends": "21:30"},
+                             {"place": "Buurthuis", "date_1": yesterday(), "starts": "19:30", "ends": "21:30"}),  # 409
+    ],
+    "beheer_meetings.fix_date": [lambda t: (lambda values, option, _: Submission(
+        values, {"option": option}, {"option": "de eerste"}))(*a_choice(t))],
+    "beheer_meetings.enter_dates": [lambda t: (lambda values, option, member: Submission(
+        values, {"member": member, "options": [option]}, {"member": member, "options": ["x"]}))(*a_choice(t, True))],
+    "beheer_meetings.sign_up": [lambda t: Submission(a_meeting(t), {"name": "Henk", "interpreter": "Arabisch",
+                                                                    "step_free": "1"}, {"name": ""})],
+    "beheer_meetings.cancel": [lambda t: Submission(a_meeting(t), {"confirm": "1"}, {})],
+    "beheer_meetings.record": [lambda t: Submission(a_meeting(t, started=True), {"count_resident": "12", "account": "Goed."},
+                                                    {"count_resident": "veel"})],
     "beheer.change_phase": [lambda t: Submission({"slug": AZC}, {"phase": "closed"}, {"phase": "adopted"})],
     "beheer.resend_confirmation": [lambda t: Submission(
         {"slug": AZC, "number": a_member(t, "ans@example.org")}, {}, {},

@@ -13,7 +13,7 @@ from .conftest import ROOT
 
 # The real console script from the venv, so the [project.scripts] entry point is tested too.
 SAMENPLAN = Path(sys.executable).parent / "samenplan"
-COMMANDS = {"serve", "build", "new", "worker", "plan", "user", "export", "erase", "backup", "restore", "digest"}
+COMMANDS = {"serve", "build", "new", "worker", "plan", "user", "export", "erase", "backup", "restore", "digest", "remind"}
 PLAN_COMMANDS = {"propose", "adopt", "verify", "diff"}
 
 

@@ -18,8 +18,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "participation"
 LAYERS = {
     # Top: the Flask app, its blueprints and their helpers (notify.py renders mail with
     # Flask's templates, so it lives here too).
-    "web": """web web.auth web.beheer web.beheer_plan web.beheer_tekst web.csrf web.db web.deelnemen web.errors
-              web.headers web.kwestie web.languages web.negotiate web.notify web.static_site""",
+    "web": """web web.auth web.beheer web.beheer_meetings web.beheer_plan web.beheer_tekst web.csrf web.db
+              web.deelnemen web.deelnemen_meetings web.errors web.headers web.kwestie web.languages web.negotiate
+              web.notify web.resident_forms web.static_site""",
     # Top: the Pelican plugin, and what runs Pelican with it: build.py (a full build,
     # or the generator loaded for rebuilds) and rebuild.py (the worker, through build.py).
     "site": "site site.data site.generator site.pages site.writer build rebuild",
@@ -29,8 +30,8 @@ LAYERS = {
     "templating": "templating",
     # The domain: what samenplan knows and decides. demo.py is the demo's seed data,
     # made through the domain alone.
-    "domain": """accounts audit backup beheer_forms consent council demo digest feeds forms
-                 issue_file issues kwestie_page moderation next_steps opendata phases plan store throttle""",
+    "domain": """accounts audit backup beheer_forms calendar consent council demo digest feeds forms invitations
+                 issue_file issues kwestie_page meetings moderation next_steps opendata phases plan store throttle""",
     # Leaves: import nothing of ours but labels, so anything may import them.
     "leaf": "__init__ db formats i18n keys labels mail photo poster settings tokens",
 }

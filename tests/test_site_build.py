@@ -268,7 +268,6 @@ def test_an_altered_plan_is_shown_as_failed_on_the_site(settings):
 
 
 def test_poster_has_the_question_and_a_qr_code_to_the_kwestie(settings):
-    import base64
     import urllib.parse
 
     settings["SAMENPLAN_PUBLIC_URL"] = "https://samen.example.nl"

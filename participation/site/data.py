@@ -6,7 +6,7 @@ relative to the output folder.
 
 from pathlib import Path
 
-from .. import council, feeds, opendata
+from .. import calendar, council, feeds, opendata
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -35,6 +35,17 @@ def kwestie_feed(site_writer, issue, entries):
     text = feeds.atom(f"{issue.title} · {settings['SITENAME']}", f"{base}/kwesties/{issue.slug}/", url,
                       entries, settings)
     return site_writer.write(Path("feeds") / f"{issue.slug}.atom.xml", text, issue=issue)
+
+
+def kwestie_calendars(site_writer, issue, all_meetings):
+    """/kwesties/<slug>/agenda.ics (every meeting with a date) and bijeenkomsten/<n>.ics (each one)."""
+    settings = site_writer.settings
+    folder = Path("kwesties") / issue.slug
+    return [
+        site_writer.write(folder / "agenda.ics", calendar.calendar(settings, issue, all_meetings), issue=issue),
+        *(site_writer.write(folder / "bijeenkomsten" / f"{m['number']}.ics", calendar.event(settings, issue, m),
+                            issue=issue) for m in calendar.dated(all_meetings)),
+    ]
 
 
 def site_feed(site_writer, entries):

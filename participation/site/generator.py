@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from .. import council, feeds, kwestie_page
+from .. import council, feeds, kwestie_page, meetings
 from .. import db as database
 from ..issues import IssueFileError, issue_files, read_issue, sort_key, source_mtime
 from . import data, pages
@@ -139,7 +139,7 @@ class KwestieGenerator(Generator):
         changed = [self.issues[self._positions[slug]] for slug in sorted(slugs) if slug in self._positions]
         for issue in changed:
             versions, plan_error = self.plan_versions(db, issue)
-            rendered += pages.kwestie_front(self.site_writer, db, issue, versions, plan_error)
+            rendered += pages.kwestie_front(self.site_writer, db, issue, versions, plan_error, self.today)
             for lang in self.languages:
                 self._queue(("kwestie", issue.slug, lang), since)
         if reorder:
@@ -212,13 +212,14 @@ class KwestieGenerator(Generator):
         versions, plan_error = self.plan_versions(db, issue)
         changes = council.phase_changes(db, issue.slug)
         written = [
-            *(pages.kwestie_front(self.site_writer, db, issue, versions, plan_error) if front else []),
+            *(pages.kwestie_front(self.site_writer, db, issue, versions, plan_error, self.today) if front else []),
             *pages.kwestie_pages(self.site_writer, db, issue, versions, plan_error, changes, self.today),
         ]
         if files:
             self._feed_entries[issue.slug] = feeds.entries(db, issue, versions, changes, self.settings)
             written += [*data.kwestie_data(self.site_writer, db, issue, versions),
-                        data.kwestie_feed(self.site_writer, issue, self._feed_entries[issue.slug])]
+                        data.kwestie_feed(self.site_writer, issue, self._feed_entries[issue.slug]),
+                        *data.kwestie_calendars(self.site_writer, issue, meetings.for_issue(db, issue.slug, counts=False))]
         return written
 
     def write_lists(self, db, page):

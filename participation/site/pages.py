@@ -4,24 +4,27 @@ Each function renders through a SiteWriter and returns the paths it wrote,
 relative to the output folder.
 """
 
+import datetime
 import math
 from pathlib import Path
 
-from .. import council, i18n, kwestie_page, photo, plan, poster, store
+from .. import council, i18n, kwestie_page, meetings, photo, plan, poster, store
 from ..settings import public_url
 
 
-def kwestie_front(site_writer, db, issue, versions, plan_error):
+def kwestie_front(site_writer, db, issue, versions, plan_error, today=None):
     """/kwesties/<slug>/: the kwestie's own page, where a resident looks for what they sent.
 
-    plan_error: None, or the plan.PlanError of the versions (see generator.plan_versions).
+    plan_error: None, or the plan.PlanError of the versions (see generator.plan_versions);
+    today: the build's day, which meeting is the next one (never the clock: see generator).
     """
     plan_unconfirmed = plan_problem(plan_error)[1]
     folder = Path("kwesties") / issue.slug
     return [
         *photo_file(site_writer, issue, folder),  # before the page that shows it
         *site_writer.render(folder / "index.html", "kwestie",
-                           **kwestie_page.page_context(site_writer.settings, db, issue, versions, plan_unconfirmed)),
+                           **kwestie_page.page_context(site_writer.settings, db, issue, versions, plan_unconfirmed,
+                                                       today=today)),
     ]
 
 
@@ -36,12 +39,39 @@ def kwestie_pages(site_writer, db, issue, versions, plan_error, changes, today):
                             each_language=lambda lang: poster_values(settings, issue, lang, qr=True)),
         *site_writer.render(folder / "papier" / "index.html", "papier", issue=issue, inputs=issue,
                             each_language=lambda lang: poster_values(settings, issue, lang)),
+        *site_writer.render(folder / "uitnodiging" / "index.html", "uitnodiging", issue=issue, inputs=issue,
+                            each_language=lambda lang: poster_values(settings, issue, lang, qr=True)),
+        *meeting_pages(site_writer, issue, meetings.for_issue(db, issue.slug, counts=False), today),
         *site_writer.render(folder / "verslag" / "index.html", "verslag", issue=issue, today=today,
+                            **kwestie_page.MEETING_LABELS,
                             each_language=lambda lang: {"report": council.report(db, issue, versions, changes)}),
         *numbered_pages(site_writer, db, issue, "ideeen", store.ideas),
         *numbered_pages(site_writer, db, issue, "vragen", store.questions),
         *plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed),
     ]
+
+
+def meeting_pages(site_writer, issue, all_meetings, today):
+    """/kwesties/<slug>/bijeenkomsten/<n>/: each meeting, what it is for and how to come.
+    Only what council.public_meeting keeps: who signed up and what they need stay in /beheer/."""
+    folder = Path("kwesties") / issue.slug / "bijeenkomsten"
+    written = []
+    for m in all_meetings:
+        shown = council.public_meeting(m)
+        values = {"issue": issue, "meeting": shown, "today": today,
+                  "coming": shown["state"] == "announced" and shown["starts_at"].date() >= today}
+        written += site_writer.render(folder / str(m["number"]) / "index.html", "bijeenkomst",
+                                      inputs=values, **values, **kwestie_page.MEETING_LABELS,
+                                      each_language=lambda lang, m=m: meeting_words(m))
+    return written
+
+
+def meeting_words(m):
+    """A meeting's date and time, and the dates offered, in the current language."""
+    length = datetime.timedelta(minutes=m["minutes"] or meetings.DEFAULT_MINUTES)
+    return {"when": meetings.when(m),
+            "offered": [meetings.when({"starts_at": o["starts_at"], "ends_at": o["starts_at"] + length})
+                        for o in m["options"]]}
 
 
 def poster_values(settings, issue, lang, qr=False):

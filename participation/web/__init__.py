@@ -19,7 +19,8 @@ from ..issues import IssueLookup
 from ..keys import secret_key
 from ..settings import load_settings, trusted_hosts
 from .. import i18n, templating
-from . import auth, beheer, beheer_plan, beheer_tekst, csrf, db, deelnemen, errors, headers, languages, static_site
+from . import (auth, beheer, beheer_meetings, beheer_plan, beheer_tekst, csrf, db, deelnemen,
+               deelnemen_meetings, errors, headers, languages, static_site)
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -82,7 +83,9 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
     csrf.init_app(app)
     headers.init_app(app)
     app.register_blueprint(deelnemen.bp)
+    app.register_blueprint(deelnemen_meetings.bp)
     app.register_blueprint(beheer.bp)
+    app.register_blueprint(beheer_meetings.bp)
     app.register_blueprint(beheer_plan.bp)
     app.register_blueprint(beheer_tekst.bp)
     if serve_site:

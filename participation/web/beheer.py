@@ -1,8 +1,8 @@
 """/beheer/: the coordinator's area. Login, moderation, input on someone's
 behalf, phase changes, answers by professionals, accounts and the audit log.
 
-A kwestie has a page per task (TASKS: overzicht, kring, bijdragen, moderatie,
-bijeenkomsten; the plan's pages are beheer_plan.py's), each with the same
+A kwestie has a page per task (TASKS: overzicht, kring, bijdragen, moderatie;
+the plan's pages are beheer_plan.py's, the meetings' beheer_meetings.py's), each with the same
 navigation. A POST goes back to the page of its task; a form with errors is
 shown again on that page.
 
@@ -19,7 +19,6 @@ from flask import (Blueprint, abort, current_app, flash, g, make_response, redir
 
 from .. import accounts, audit, beheer_forms, moderation, next_steps, phases, store, throttle
 from .. import db as database
-from ..formats import datum
 from ..issues import CONTRIBUTION_PHASES, IssueFileError, issue_files, read_issue, sort_key
 from ..labels import CHANNELS, PHASES
 from ..store import KINDS
@@ -148,10 +147,6 @@ def _contributions(db, issue):
     return {name: moderation.contributions(db, name, issue.slug) for name in ("ideas", "questions", "objections")}
 
 
-def _meetings(db, issue):
-    return {"meetings": store.meetings(db, issue.slug)}
-
-
 @dataclass(frozen=True)
 class Task:
     template: str
@@ -164,7 +159,6 @@ TASKS = {
     "kring": Task("beheer/kring.html", _circle, "beheer.circle_page"),
     "bijdragen": Task("beheer/bijdragen.html", _contributions, "beheer.contributions_page"),
     "moderatie": Task("beheer/moderatie.html", _contributions, "beheer.moderation_page"),
-    "bijeenkomsten": Task("beheer/bijeenkomsten.html", _meetings, "beheer.meetings_page"),
 }
 
 
@@ -200,12 +194,6 @@ def contributions_page(slug):
 @coordinator_required
 def moderation_page(slug):
     return render_task(find_issue(slug), "moderatie")
-
-
-@bp.get("/<slug>/bijeenkomsten")
-@coordinator_required
-def meetings_page(slug):
-    return render_task(find_issue(slug), "bijeenkomsten")
 
 
 # Moderation -------------------------------------------------------------------
@@ -264,23 +252,6 @@ def remove_name(slug):
     """AVG: someone asks for their name to go; the contribution itself stays."""
     return change_contribution(slug, "remove_name", store.remove_name,
                                "De naam bij {code} is weggehaald. De bijdrage blijft staan.")
-
-
-@bp.post("/<slug>/bijeenkomst")
-@coordinator_required
-def add_meeting(slug):
-    """A meeting held about the kwestie, for the eindverslag."""
-    issue = find_issue(slug)
-    values, errors = beheer_forms.validate_meeting(request.form, phases.today())
-    if errors:
-        return render_task(issue, "bijeenkomsten", 400, form="bijeenkomst", values=values, errors=errors)
-    db = get_db()
-    with database.write(db):
-        store.add_meeting(db, issue.slug, held_on=values["held_on"], place=values["place"],
-                          attendees=values["attendees"], note=values["note"], entered_by=g.user["id"])
-        audit.record(db, g.user, "meeting", issue.slug, f"{values['held_on'].isoformat()}, {values['place']}")
-    return done(f"De bijeenkomst van {datum(values['held_on'])} staat in het verslag.", "beheer.meetings_page",
-                slug=issue.slug)
 
 
 # Phase --------------------------------------------------------------------------

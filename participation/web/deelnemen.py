@@ -12,32 +12,24 @@ forms carry the link (`lid`), so the contribution is stored as theirs.
 """
 
 import datetime
-from dataclasses import dataclass
-from typing import Callable
 
-from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
                    url_for)
 
-from .. import consent, forms, i18n, mail, store, throttle, tokens
+from .. import consent, forms, i18n, mail, store, tokens
 from .. import db as database
 from ..i18n import N_, _
 from ..issues import CONTRIBUTION_PHASES, OBJECTION_PHASES
 from . import notify
+from .resident_forms import (NOT_A_MEMBER, NOT_YOURS, PERSONAL_PAGE_PHASES, THANKS_DAYS, Form, busy,
+                             member_from_token, rate_limited, render_form, reusable_form_token, save_once,
+                             spam_check, token_problem)
 from .db import get_db, notify_rebuild
 from .errors import error_response
 from .kwestie import find_issue, secret, settings
 from .negotiate import wants_json
 
 bp = Blueprint("deelnemen", __name__, url_prefix="/deelnemen")
-
-
-@dataclass(frozen=True)
-class Form:
-    template: str
-    validate: Callable
-    save: Callable  # (db, slug, values) -> public id
-    thanks: str  # fragment id of the confirmation (on its own page; the kwestie page has one too)
-    for_members: bool = False  # may carry a member's personal link (lid), to be stored as theirs
 
 
 FORMS = {
@@ -50,57 +42,8 @@ FORMS = {
 }
 
 
-PERSONAL_PAGE_PHASES = CONTRIBUTION_PHASES + ("closed",)
-
-
-def render_form(template, issue, values, errors, status=200, form_started=None, **extra):
-    if errors and wants_json():
-        return jsonify(error=_("Niet alles is goed ingevuld"), fields=errors, status=400), 400
-    html = render_template(template, issue=issue, values=values, errors=errors,
-                           form_started=form_started or tokens.form_token(secret()), **extra)
-    return html, status
-
-
-def reusable_form_token(data):
-    """The form's own token, when a person sent it and only forgot a field: the fill time keeps
-    counting from when the form was first shown, so fixing one field quickly is not "too fast".
-    None (a fresh token) when the token is forged or expired, or the honeypot was filled."""
-    token = data.get("form_started")
-    if data.get("website") or not tokens.form_key(secret(), token):
-        return None
-    try:
-        tokens.form_age(secret(), token)
-    except tokens.TokenError:
-        return None
-    return token
-
-
-def spam_check(data):
-    """A Dutch message when the submission looks automated (honeypot, too fast), else None.
-
-    Only asked once every field is right: a person who forgot a field hears about that field,
-    not that they were "too fast". A robot gains nothing: its valid submission still meets
-    this check, and an invalid one is never stored."""
-    if data.get("website"):
-        return _("We konden je bericht niet verwerken. Laat het veld ‘Laat dit veld leeg’ leeg.")
-    try:
-        age = tokens.form_age(secret(), data.get("form_started"))
-    except tokens.TokenError:
-        return _("Het formulier is verlopen of niet compleet. Verstuur het nog een keer.")
-    if age < current_app.config["MIN_FILL_SECONDS"]:
-        return _("Je verstuurde het formulier erg snel. Wacht een paar seconden en verstuur het nog een keer.")
-    return None
-
-
-def rate_limited():
-    client = throttle.client_id(secret(), request.remote_addr)
-    config = current_app.config
-    return not throttle.allow(get_db(), client, limit=config["RATE_LIMIT"], window=config["RATE_WINDOW"])
-
-
 # Confirmations with a page of their own, showing what was stored; the others stay on the kwestie page.
 THANKS_PAGES = ("bedankt-kring", "bedankt-kring-zonder-mail", "bedankt-idee", "bedankt-vraag")
-THANKS_DAYS = 7  # after that the confirmation page is gone; the contribution is on the kwestie page
 
 
 def stored(issue, public_id, thanks):
@@ -119,24 +62,6 @@ def stored(issue, public_id, thanks):
     return redirect(location, 303)
 
 
-BUSY = N_("Het is nu erg druk. Er is niets opgeslagen. Probeer het over een minuut nog een keer: "
-          "wat je schreef, staat er nog.")
-
-
-def busy(template, issue, values, **extra):
-    """503 when the database stayed locked: nothing stored, the form back with the input and the
-    same form token, so sending it again is the same submission (stored once)."""
-    if wants_json():
-        response = jsonify(error=_("Even niet beschikbaar"), explanation=_(BUSY), status=503)
-        response.status_code = 503
-    else:
-        response = make_response(render_template(
-            template, issue=issue, values=values, errors={"_form": _(BUSY)},
-            form_started=request.form.get("form_started") or tokens.form_token(secret()), **extra), 503)
-    response.headers["Retry-After"] = "60"
-    return response
-
-
 LINK_GONE = N_("Je persoonlijke link werkt hier niet meer. Er is niets opgeslagen. Vul je naam in als je wilt, "
                 "en verstuur het nog een keer. Of open het formulier opnieuw vanaf je persoonlijke pagina.")
 
@@ -149,7 +74,9 @@ def contribute(slug, kind):
     member = member_from_token(issue, lid) if lid else None
     extra = {"member": member, "lid": lid if member else ""}
     if request.method == "GET":  # a link that does not work: the form as anyone gets it
-        return render_form(form.template, issue, {}, {}, **extra)
+        # ?uitnodiging=1: the link in an invitation ticks "Iemand heeft me gevraagd om mee te doen"
+        invited = kind == "kring" and bool(request.args.get("uitnodiging"))
+        return render_form(form.template, issue, {"invited": True} if invited else {}, {}, **extra)
     values, errors = form.validate(request.form)
     if lid and member is None:  # never store as someone else, nor silently without the name they expect
         errors = {"_form": _(LINK_GONE), **errors}
@@ -176,23 +103,6 @@ def contribute(slug, kind):
             settings(), issue, store.member(get_db(), int(public_id[1:])), secret=secret()):
         thanks = "bedankt-kring-zonder-mail"  # stored all the same; say the mail did not go
     return stored(issue, public_id, thanks)
-
-
-def save_once(db, form, slug, values):
-    """Store a valid form inside the caller's write: (public id, thanks, True); or, when this
-    form (its one-time key) was stored already, what it got then: (public id, thanks, False)."""
-    key = tokens.form_key(secret(), request.form.get("form_started"))
-    earlier = store.earlier_submission(db, key) if key else None
-    if earlier:
-        return (*earlier, False)
-    public_id = form.save(db, slug, values)
-    if key:
-        store.remember_submission(db, key, public_id, form.thanks)
-    return public_id, form.thanks, True
-
-
-NOT_YOURS = N_("Deze bevestiging kunnen we niet laten zien. De link klopt niet, of is ouder dan een week. "
-                "Wat je stuurde, staat op de pagina van de kwestie.")
 
 
 @bp.get("/<slug>/bedankt/<public_id>")
@@ -228,12 +138,6 @@ def stored_item(db, issue, public_id):
             "email_given": bool(member["email"]), "email_confirmed": bool(member["email_confirmed_at"])}
 
 
-def token_problem(error):
-    if error.expired:
-        return _("Deze link is verlopen. Vraag de coördinator om een nieuwe, of meld je opnieuw aan.")
-    return _("Deze link klopt niet. Kopieer de hele link uit je e-mail, of vraag de coördinator om hulp.")
-
-
 @bp.get("/<slug>/bevestigen/<token>")
 def confirm(slug, token):
     issue = find_issue(slug, CONTRIBUTION_PHASES)
@@ -255,23 +159,6 @@ def confirm(slug, token):
         except OSError:
             current_app.logger.exception("Mail met persoonlijke link niet verstuurd (lid %s)", member_id)
     return render_template("deelnemen/bevestigd.html", issue=issue, member=member, link=link)
-
-
-def member_from_token(issue, token):
-    """The confirmed member a personal-link token belongs to, or None."""
-    try:
-        member_id, slug = tokens.read_member_token(secret(), token or "")
-    except tokens.TokenError:
-        return None
-    member = store.member(get_db(), member_id)
-    if member is None or slug != issue.slug or member["issue"] != issue.slug or not member["email_confirmed_at"]:
-        return None
-    return member
-
-
-NOT_A_MEMBER = N_("Bezwaar maken kan alleen als je in de kring zit en je e-mailadres hebt bevestigd. "
-                   "Gebruik de persoonlijke link uit je e-mail. Heb je die niet? Doe dan mee in de kring, "
-                   "of vraag de coördinator om je bezwaar op te schrijven.")
 
 
 @bp.get("/<slug>/lid/<token>")

@@ -10,11 +10,12 @@ import logging
 
 from flask import render_template
 
-from .. import digest, i18n, mail, plan, store, tokens
+from .. import digest, i18n, mail, meetings, plan, store, tokens
 from .. import db as database
 from ..i18n import N_, _
 from ..issues import Change
-from ..settings import participation_url
+from ..issues import load_public_issues
+from ..settings import participation_url, public_url
 
 log = logging.getLogger(__name__)
 
@@ -161,3 +162,105 @@ def weekly_digest(db, settings, issue, *, secret, now=None):
             store.digest_sent(db, member["id"], until)
             sent += 1
     return sent
+
+
+# Meetings (meetings.py) and invitations ------------------------------------------------
+
+
+def meeting_link(settings, issue, meeting):
+    """The meeting's page on the site, in the current language."""
+    return (f"{public_url(settings)}{i18n.prefix(i18n.current())}/kwesties/{issue.slug}"
+            f"/bijeenkomsten/{meeting['number']}/")
+
+
+def meeting_poll(db, settings, issue, meeting, *, secret):
+    """Mail every confirmed member: which of the meeting's dates suit you? With their personal
+    link to the date form. Returns the number sent."""
+    return mail_each(settings, issue, confirmed_members(db, issue.slug),
+                     lambda issue: _("Welke datum past jou? Bijeenkomst over ‘%(title)s’") % {"title": issue.title},
+                     lambda member, issue: render_template(
+                         "mail/bijeenkomst-datums.txt", issue=issue, name=member["name"], meeting=meeting,
+                         link=personal_link(settings, issue, member["id"], secret)
+                         + f"/bijeenkomst/{meeting['number']}/datums"),
+                     "over de datums van een bijeenkomst")
+
+
+def meeting_date(db, settings, issue, meeting, *, secret):
+    """Mail every confirmed member when and where the meeting is (its date fixed), with its page
+    and their personal link to sign up. Returns the number sent."""
+    return mail_each(settings, issue, confirmed_members(db, issue.slug),
+                     lambda issue: _("Bijeenkomst over ‘%(title)s’ op %(date)s") % {
+                         "title": issue.title, "date": meetings.when(meeting)},
+                     lambda member, issue: render_template(
+                         "mail/bijeenkomst-datum.txt", issue=issue, name=member["name"], meeting=meeting,
+                         when=meetings.when(meeting), page=meeting_link(settings, issue, meeting),
+                         link=personal_link(settings, issue, member["id"], secret)
+                         + f"/bijeenkomst/{meeting['number']}"),
+                     "over de datum van een bijeenkomst")
+
+
+def meeting_cancelled(db, settings, issue, meeting):
+    """Mail the confirmed members, and those who signed up with a confirmed address, that the
+    meeting does not take place. Returns the number sent."""
+    people = confirmed_members(db, issue.slug) + meetings.confirmed_signups(db, issue.slug, meeting["number"])
+    return mail_each(settings, issue, people,
+                     lambda issue: _("Gaat niet door: bijeenkomst over ‘%(title)s’") % {"title": issue.title},
+                     lambda person, issue: render_template(
+                         "mail/bijeenkomst-afgelast.txt", issue=issue, name=person["name"], meeting=meeting,
+                         when=meetings.when(meeting), page=meeting_link(settings, issue, meeting)),
+                     "over een bijeenkomst die niet doorgaat")
+
+
+def signup_confirmation(settings, issue, meeting, signup, *, secret):
+    """Mail the link that confirms the address given when signing up (only a confirmed address
+    gets the reminder); False when it could not be sent. signup: a row with id, name, email, language."""
+    token = tokens.signup_token(secret, signup["id"], signup["email"])
+    return bool(mail_each(settings, issue, [signup],
+                          lambda issue: _("Bevestig je aanmelding voor de bijeenkomst over ‘%(title)s’") % {
+                              "title": issue.title},
+                          lambda signup, issue: render_template(
+                              "mail/bijeenkomst-aanmelding.txt", issue=issue, name=signup["name"], meeting=meeting,
+                              when=meetings.when(meeting),
+                              link=participation_link(settings, f"{issue.slug}/aanmelding/bevestigen/{token}")),
+                          "ter bevestiging van een aanmelding"))
+
+
+def reminders(db, settings, *, secret, now=None):
+    """The day before a meeting, remind those who signed up with a confirmed address, each once
+    (meetings.claim_reminder takes it first, so two runs never both send it; a failing mail
+    server is logged, and that reminder is not tried again). Returns the number sent."""
+    due = meetings.due_reminders(db, now)
+    issues = {issue.slug: issue for issue in load_public_issues(settings)} if due else {}
+    sent = 0
+    for signup in due:
+        issue = issues.get(signup["issue"])
+        if issue is None or not meetings.claim_reminder(db, signup["id"]):
+            continue
+        meeting = meetings.get(db, issue.slug, signup["number"])
+        sent += mail_each(settings, issue, [signup],
+                          lambda issue: _("Morgen: bijeenkomst over ‘%(title)s’") % {"title": issue.title},
+                          lambda signup, issue: render_template(
+                              "mail/bijeenkomst-herinnering.txt", issue=issue, name=signup["name"], meeting=meeting,
+                              when=meetings.when(meeting), page=meeting_link(settings, issue, meeting)),
+                          "met de herinnering aan een bijeenkomst")
+    return sent
+
+
+def invitation(settings, issue, member, note, address):
+    """One mail to `address`, in the current language, in the member's name with their note:
+    the kwestie's question, its page and the join form. The address is used for this mail only:
+    not stored, and not logged (a failure names the member, never the address). True when sent."""
+    lang = i18n.current()
+    local = issue.in_language(lang)
+    body = render_template("mail/uitnodiging.txt", issue=local, name=member["name"],
+                           note_lines=note.splitlines() if note else [],
+                           page=f"{public_url(settings)}{i18n.prefix(lang)}/kwesties/{issue.slug}/",
+                           join=participation_link(settings, f"{issue.slug}/kring?uitnodiging=1"))
+    try:
+        mail.send(settings, address, _("%(name)s nodigt je uit: %(title)s") % {"name": member["name"],
+                                                                             "title": local.title}, body)
+    except OSError as error:  # its message can hold the address (SMTPRecipientsRefused): only its kind
+        log.error("Uitnodiging niet verstuurd (van lid %s): %s", member["id"], type(error).__name__)
+        return False
+    return True
+

@@ -26,6 +26,7 @@ PAGES = [
     ("council overview", "besluiten", "/besluiten/", False),
     ("poster", "poster", f"/kwesties/{AZC}/poster/", False),
     ("paper form", "papier", f"/kwesties/{AZC}/papier/", False),
+    ("invitation card", "uitnodiging", f"/kwesties/{AZC}/uitnodiging/", False),
     ("final report with a plan", "verslag", f"/kwesties/{FUND}/verslag/", False),
     ("final report without a plan", "verslag", f"/kwesties/{AZC}/verslag/", False),
     ("privacy statement", "page", "/privacy/", False),
@@ -202,6 +203,9 @@ def test_the_personal_pages_in_english_and_arabic_have_no_violations(page, site,
 
 # Scanned by the tests above: they need a personal link or a signed confirmation address.
 PERSONAL_TEMPLATES = {"deelnemen/deelname", "deelnemen/bevestigd", "deelnemen/bedankt", "deelnemen/aanpassen"}
+# Scanned by test_meetings_browser.py: they need meetings in the database (and some a personal link).
+MEETING_TEMPLATES = {"bijeenkomst", "deelnemen/bijeenkomst", "deelnemen/aangemeld", "deelnemen/aanmelding-bevestigd",
+                     "deelnemen/datums", "deelnemen/uitnodigen"}
 
 
 def test_every_page_template_is_scanned():
@@ -213,7 +217,8 @@ def test_every_page_template_is_scanned():
         for p in TEMPLATES.rglob("*.html")
         if not p.name.startswith("_") and p.name != "base.html"
     }
-    assert templates - {p[1] for p in PAGES} - PERSONAL_TEMPLATES - {p[1] for p in BEHEER_PAGES} == set()
+    assert templates - {p[1] for p in PAGES} - PERSONAL_TEMPLATES - MEETING_TEMPLATES - {
+        p[1] for p in BEHEER_PAGES} == set()
 
 
 def test_the_scan_finds_a_known_violation(page, axe_source):

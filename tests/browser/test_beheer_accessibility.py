@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from participation import accounts, store
+from participation import accounts, meetings, store
 from participation import db as database
 
 from ..support import write_issue
@@ -38,6 +38,7 @@ BEHEER_PAGES = [
     ("moderation with errors in a form", "beheer/moderatie", f"/beheer/{SLUG}/moderatie"),
     ("meetings", "beheer/bijeenkomsten", f"/beheer/{SLUG}/bijeenkomsten"),
     ("meetings with errors in a form", "beheer/bijeenkomsten", f"/beheer/{SLUG}/bijeenkomsten"),
+    ("a meeting held", "beheer/bijeenkomst", f"/beheer/{SLUG}/bijeenkomst/1"),  # more in test_meetings_browser.py
     ("kwestie text", "beheer/tekst", f"/beheer/{SLUG}/tekst"),
     ("new kwestie", "beheer/tekst", "/beheer/nieuw"),
     ("new kwestie with errors in the form", "beheer/tekst", "/beheer/nieuw"),
@@ -200,8 +201,8 @@ def beheer_data(site):
         store.add_idea(db, SLUG, title="Iets met een naam", channel="paper")
         store.set_hidden(db, "ideas", SLUG, 2, reason="Er stond een naam in.")
         store.add_question(db, SLUG, text="Hoeveel mensen komen er?", channel="meeting")
-        store.add_meeting(db, SLUG, held_on=datetime.date(2026, 11, 12), place="Buurtavond in het buurthuis", attendees=35,
-                          note="Veel vragen over de veiligheid.")
+        meetings.record_past(db, SLUG, held_on=datetime.date(2026, 11, 12), place="Buurtavond in het buurthuis",
+                             attendees=35, account="Veel vragen over de veiligheid.")
         for slug, people in ((ROUND_SLUG, ("Ans", "Bram")), (ADOPTED_SLUG, ("Cor",))):
             write_issue(site.env["SAMENPLAN_CONTENT"], slug, phase="proposing", title=f"Plan voor {slug}",
                         constraints="Alles volgens de wet.", budget="10000")

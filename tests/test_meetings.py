@@ -1,0 +1,277 @@
+"""The rules of a meeting (participation/meetings.py), as every door to them obeys them:
+announced with an agenda, its date chosen by the circle, signed up for, recorded afterwards."""
+
+import datetime
+
+import pytest
+
+from participation import db as database
+from participation import invitations, meetings, store
+from participation.issues import read_issue
+from participation.store import NotAllowed
+
+from .conftest import write_issue
+
+SLUG = "buurthuis"
+NOW = datetime.datetime(2026, 11, 27, 12, 0)  # local wall-clock time in Europe/Amsterdam
+EVENING = datetime.datetime(2026, 12, 10, 19, 30)
+
+
+@pytest.fixture
+def issue(settings):
+    return read_issue(write_issue(settings, SLUG), settings)
+
+
+def announce(db, issue, *options, **fields):
+    return meetings.announce(db, issue, title="Buurtbijeenkomst", place="Buurthuis De Boog",
+                             options=list(options) or [EVENING], now=NOW, **fields)
+
+
+def member(db, name="Ans", email=None, confirmed=True):
+    member_id = store.add_member(db, SLUG, name=name, relation="resident", email=email or "")
+    if email and confirmed:
+        store.confirm_email(db, member_id, email)
+    return member_id
+
+
+def test_one_date_announces_the_meeting_with_its_agenda(db, issue):
+    number = announce(db, issue, information="De wijkagent en COA vertellen wat er gaat gebeuren.",
+                      accessibility="Ingang zonder drempel, ringleiding in de zaal.", minutes=90)
+    m = meetings.get(db, SLUG, number)
+    assert (number, m["state"], m["starts_at"], m["ends_at"]) == (
+        1, "announced", EVENING, datetime.datetime(2026, 12, 10, 21, 0))
+    assert m["information"].startswith("De wijkagent") and m["accessibility"].startswith("Ingang")
+    assert m["held_on"] == "2026-12-10" and m["options"] == []
+    assert meetings.when(m) == "10 december 2026, 19:30–21:00"
+    assert SLUG in store.pending_changes(db)[1]  # the site shows it
+
+
+def test_several_dates_let_the_circle_choose(db, issue):
+    later = EVENING + datetime.timedelta(days=7)
+    number = announce(db, issue, later, EVENING)
+    m = meetings.get(db, SLUG, number)
+    assert m["state"] == "choosing" and m["starts_at"] is None
+    assert [o["starts_at"] for o in m["options"]] == [EVENING, later]  # in date order
+    ans, bram = member(db), member(db, "Bram")
+    first, second = (o["id"] for o in m["options"])
+    meetings.choose(db, SLUG, number, ans, [first, second])
+    meetings.choose(db, SLUG, number, bram, [second])
+    meetings.choose(db, SLUG, number, ans, [second])  # changed her mind: replaces, not adds
+    cor = member(db, "Cor")
+    meetings.choose(db, SLUG, number, cor, [])  # none suits him: an answer, not silence
+    m = meetings.get(db, SLUG, number)
+    assert [o["count"] for o in m["options"]] == [0, 2] and m["answered"] == 3
+    assert meetings.answered_by(db, SLUG, number, cor) and meetings.chosen_by(db, SLUG, number, cor) == set()
+    assert not meetings.answered_by(db, SLUG, number, member(db, "Dirk"))
+    assert meetings.chosen_by(db, SLUG, number, ans) == {second}
+    fixed = meetings.fix_date(db, SLUG, number, second, now=NOW)
+    assert (fixed["state"], fixed["starts_at"], fixed["sequence"]) == ("announced", later, 1)
+    with pytest.raises(NotAllowed, match="staat al vast"):
+        meetings.choose(db, SLUG, number, bram, [first])
+    with pytest.raises(NotAllowed, match="staat al vast"):
+        meetings.fix_date(db, SLUG, number, first, now=NOW)
+
+
+def test_only_the_circle_chooses_and_only_among_the_dates_offered(db, issue, settings):
+    number = announce(db, issue, EVENING, EVENING + datetime.timedelta(days=1))
+    write_issue(settings, "elders")
+    stranger = store.add_member(db, "elders", name="Cor", relation="resident")
+    with pytest.raises(LookupError):
+        meetings.choose(db, SLUG, number, stranger, [])
+    other = announce(db, issue, EVENING + datetime.timedelta(days=3), EVENING + datetime.timedelta(days=4))
+    foreign_option = meetings.get(db, SLUG, other)["options"][0]["id"]
+    with pytest.raises(LookupError):
+        meetings.choose(db, SLUG, number, member(db), [foreign_option])
+    assert meetings.get(db, SLUG, number)["answered"] == 0
+
+
+@pytest.mark.parametrize("options, reason", [
+    ([], "Geef één datum"),
+    ([EVENING + datetime.timedelta(days=d) for d in range(6)], "Geef één datum"),
+    ([NOW - datetime.timedelta(hours=1)], "nog moet komen"),
+    ([NOW], "nog moet komen"),
+])
+def test_a_meeting_is_announced_for_one_to_five_moments_still_to_come(db, issue, options, reason):
+    with pytest.raises(NotAllowed, match=reason):
+        meetings.announce(db, issue, title="x", place="Buurthuis", options=options, now=NOW)
+    assert meetings.for_issue(db, SLUG) == []
+
+
+@pytest.mark.parametrize("phase", ["draft", "closed"])
+def test_no_meetings_for_a_draft_or_a_closed_kwestie(db, settings, phase):
+    issue = read_issue(write_issue(settings, SLUG, phase=phase), settings)
+    with pytest.raises(NotAllowed, match="kan niet in de fase"):
+        announce(db, issue)
+
+
+def test_a_review_meeting_only_once_there_is_a_plan(db, settings):
+    open_issue = read_issue(write_issue(settings, SLUG), settings)
+    with pytest.raises(NotAllowed, match="gedragen plan"):
+        announce(db, open_issue, kind="review")
+    adopted = read_issue(write_issue(settings, SLUG, phase="adopted"), settings)
+    number = announce(db, adopted, kind="review")
+    assert meetings.get(db, SLUG, number)["kind"] == "review"
+
+
+def test_signing_up_with_needs_is_counted_for_the_coordinator(db, issue):
+    number = announce(db, issue)
+    meetings.sign_up(db, SLUG, number, name="Fatima", email="fatima@example.org", language="ar",
+                     needs={"interpreter": "Arabisch", "childcare": True}, now=NOW)
+    meetings.sign_up(db, SLUG, number, name="Henk", needs={"step_free": True, "hearing_loop": True}, now=NOW)
+    meetings.sign_up(db, SLUG, number, name="Noor", needs={"interpreter": "Arabisch "}, now=NOW)
+    assert meetings.needs(db, SLUG, number) == {
+        "signed_up": 3, "with_email": 0, "interpreter": {"Arabisch": 2},
+        "step_free": 1, "hearing_loop": 1, "childcare": 1}
+    assert meetings.signup_names(db, SLUG, number) == ["Fatima", "Henk", "Noor"]
+    assert meetings.get(db, SLUG, number)["signed_up"] == 3
+
+
+def test_no_signing_up_before_the_date_is_fixed_or_once_it_began(db, issue):
+    choosing = announce(db, issue, EVENING, EVENING + datetime.timedelta(days=1))
+    with pytest.raises(NotAllowed, match="kiest de datum"):
+        meetings.sign_up(db, SLUG, choosing, name="Ans", now=NOW)
+    fixed = announce(db, issue)
+    with pytest.raises(NotAllowed, match="al begonnen"):
+        meetings.sign_up(db, SLUG, fixed, name="Ans", now=EVENING)
+    meetings.cancel(db, SLUG, fixed)
+    with pytest.raises(NotAllowed, match="gaat niet door"):
+        meetings.sign_up(db, SLUG, fixed, name="Ans", now=NOW)
+    with pytest.raises(ValueError):
+        meetings.sign_up(db, SLUG, choosing, name="Ans", needs={"parking": True}, now=NOW)
+
+
+def test_a_member_signs_up_once_with_their_confirmed_address(db, issue):
+    number = announce(db, issue)
+    ans = member(db, email="ans@example.org")
+    first = meetings.sign_up(db, SLUG, number, name="Ans", email="ans@example.org", member_id=ans, now=NOW)
+    again = meetings.sign_up(db, SLUG, number, name="Ans", email="ans@example.org", member_id=ans,
+                             needs={"childcare": True}, now=NOW)
+    assert first == again and meetings.needs(db, SLUG, number)["childcare"] == 1
+    assert meetings.needs(db, SLUG, number)["with_email"] == 1  # her own confirmed address
+
+
+def test_another_address_is_confirmed_by_its_own_link(db, issue):
+    number = announce(db, issue)
+    signup = meetings.sign_up(db, SLUG, number, name="Piet", email="piet@example.org", now=NOW)
+    assert not meetings.confirm_signup(db, signup, "iemand@example.org")
+    assert meetings.needs(db, SLUG, number)["with_email"] == 0
+    assert meetings.confirm_signup(db, signup, "piet@example.org")
+    assert meetings.needs(db, SLUG, number)["with_email"] == 1
+
+
+def test_a_reminder_goes_the_day_before_once_and_only_to_a_confirmed_address(db, issue):
+    number = announce(db, issue)
+    confirmed = meetings.sign_up(db, SLUG, number, name="Piet", email="piet@example.org", now=NOW)
+    meetings.confirm_signup(db, confirmed, "piet@example.org")
+    meetings.sign_up(db, SLUG, number, name="Wim", email="wim@example.org", now=NOW)  # never confirmed
+    meetings.sign_up(db, SLUG, number, name="Henk", now=NOW)  # no address
+    assert meetings.due_reminders(db, now=EVENING - datetime.timedelta(days=2)) == []
+    day_before = datetime.datetime(2026, 12, 9, 8, 0)
+    assert [r["id"] for r in meetings.due_reminders(db, now=day_before)] == [confirmed]
+    assert meetings.claim_reminder(db, confirmed)
+    assert not meetings.claim_reminder(db, confirmed)  # a second run sends nothing
+    assert meetings.due_reminders(db, now=day_before) == []
+
+
+def test_no_reminder_for_a_cancelled_meeting(db, issue):
+    number = announce(db, issue)
+    signup = meetings.sign_up(db, SLUG, number, name="Piet", email="piet@example.org", now=NOW)
+    meetings.confirm_signup(db, signup, "piet@example.org")
+    meetings.cancel(db, SLUG, number)
+    assert meetings.due_reminders(db, now=datetime.datetime(2026, 12, 9, 8, 0)) == []
+    assert meetings.get(db, SLUG, number)["sequence"] == 1  # calendars hear of the change
+
+
+def test_recording_keeps_counts_and_the_account_and_lets_the_names_go(db, issue):
+    number = announce(db, issue)
+    meetings.sign_up(db, SLUG, number, name="Fatima", email="fatima@example.org",
+                     needs={"interpreter": "Arabisch"}, now=NOW)
+    with pytest.raises(NotAllowed, match="pas als die begonnen"):
+        meetings.record(db, SLUG, number, attendance={"resident": 20}, now=NOW)
+    meetings.record(db, SLUG, number, attendance={"resident": 20, "business": 3, "professional": 0},
+                    account="We spraken af om een koffieochtend te beginnen.", now=EVENING)
+    m = meetings.get(db, SLUG, number)
+    assert (m["state"], m["attendance"], m["attendees"], m["signed_up"]) == (
+        "held", {"resident": 20, "business": 3}, 23, 1)
+    assert m["account"].startswith("We spraken af")
+    assert db.execute("select count(*) from meeting_signups").fetchone()[0] == 0
+    with pytest.raises(NotAllowed, match="al geweest"):
+        meetings.sign_up(db, SLUG, number, name="Laat", now=EVENING)
+    meetings.record(db, SLUG, number, attendance={"resident": 21, "business": 3}, account="Gecorrigeerd.", now=EVENING)
+    again = meetings.get(db, SLUG, number)
+    assert (again["attendees"], again["signed_up"], again["account"]) == (24, 1, "Gecorrigeerd.")
+
+
+@pytest.mark.parametrize("attendance", [{"neighbour": 3}, {"resident": -1}])
+def test_attendance_is_counted_by_known_relations(db, issue, attendance):
+    number = announce(db, issue)
+    with pytest.raises(ValueError):
+        meetings.record(db, SLUG, number, attendance=attendance, now=EVENING)
+    assert meetings.get(db, SLUG, number)["state"] == "announced"
+
+
+def test_a_meeting_held_without_announcement_can_be_recorded_up_to_today(db, issue):
+    today = NOW.date()
+    with pytest.raises(NotAllowed, match="als die geweest is"):
+        meetings.record_past(db, SLUG, held_on=today + datetime.timedelta(days=1), place="Buurthuis", today=today)
+    number = meetings.record_past(db, SLUG, held_on=today, place="Buurthuis", attendance={"resident": 12},
+                                  account="Uitleg en vragen.", today=today)
+    m = meetings.get(db, SLUG, number)
+    assert (m["state"], m["held_on"], m["attendees"]) == ("held", today.isoformat(), 12)
+
+
+def test_meetings_are_listed_by_their_day(db, issue):
+    late = announce(db, issue, EVENING + datetime.timedelta(days=30))
+    choosing = announce(db, issue, EVENING + datetime.timedelta(days=2), EVENING + datetime.timedelta(days=3))
+    past = meetings.record_past(db, SLUG, held_on=datetime.date(2026, 11, 1), place="Café", today=NOW.date())
+    assert [m["number"] for m in meetings.for_issue(db, SLUG)] == [past, choosing, late]
+    assert meetings.next_meeting(meetings.for_issue(db, SLUG), now=NOW)["number"] == choosing
+
+
+def test_an_old_meeting_row_becomes_a_held_meeting(tmp_path):
+    """Before announcing existed a meeting was recorded afterwards, its held_on required."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.execute("create table meetings (id integer primary key, issue text not null, held_on text not null, "
+                    "place text not null, attendees integer, note text, entered_by integer, created_at text not null)")
+        old.execute("insert into meetings (issue, held_on, place, attendees, note, created_at) values "
+                    "('a', '2026-03-17', 'Kantine', 22, 'De speeltuin elders.', '2026-03-18T10:00:00+00:00'), "
+                    "('a', '2025-09-18', 'Dorpshuis', 61, null, '2026-03-18T10:00:00+00:00')")
+    db = database.connect(path)
+    assert [(m["number"], m["state"], m["place"], m["account"]) for m in meetings.for_issue(db, "a")] == [
+        (1, "held", "Dorpshuis", None), (2, "held", "Kantine", "De speeltuin elders.")]  # numbered by their day
+    db.close()
+
+
+def test_the_circle_grows_by_month_and_relation(db, issue):
+    for name, relation, month, invited in [("Ans", "resident", "2026-10", False), ("Bram", "resident", "2026-11", True),
+                                           ("Cor", "business", "2026-11", True), ("Dirk", "resident", "2026-12", False)]:
+        member_id = store.add_member(db, SLUG, name=name, relation=relation, invited=invited)
+        with database.write(db):
+            db.execute("update members set created_at = ? where id = ?", [f"{month}-15T10:00:00+00:00", member_id])
+    assert store.circle_growth(db, SLUG) == {
+        "months": [("2026-10", {"resident": 1}), ("2026-11", {"resident": 2, "business": 1}),
+                   ("2026-12", {"resident": 3, "business": 1})],
+        "invited": 2}
+
+
+def test_an_invitation_needs_a_confirmed_address_and_has_a_daily_limit(db, issue):
+    unconfirmed = member(db, "Wim", email="wim@example.org", confirmed=False)
+    with pytest.raises(NotAllowed, match="bevestigd"):
+        invitations.record(db, SLUG, unconfirmed)
+    ans = member(db, email="ans@example.org")
+    for _ in range(invitations.PER_DAY):
+        invitations.record(db, SLUG, ans)
+    with pytest.raises(NotAllowed, match="Morgen kan het weer"):
+        invitations.record(db, SLUG, ans)
+    gone = member(db, "Bea", email="bea@example.org")
+    store.forget_email(db, gone)  # asked for no more mail: cannot send mail in her name either
+    with pytest.raises(NotAllowed, match="bevestigd"):
+        invitations.record(db, SLUG, gone)
+    tomorrow = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1, minutes=1)
+    invitations.record(db, SLUG, ans, now=tomorrow)  # the window moved on
+    assert invitations.count(db, SLUG) == invitations.PER_DAY + 1
+    columns = set(db["invitations"].columns_dict)
+    assert columns == {"id", "issue", "member_id", "sent_at"}  # never the address it went to
