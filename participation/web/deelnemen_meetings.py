@@ -63,6 +63,31 @@ def redirect_303(location, **extra):
     return redirect(location, 303)
 
 
+def submit(form, issue, values, errors, **extra):
+    """A validated POST, stored once: spam traps, the rate limit, and form.save with the one-time
+    form key in one transaction. (None, (public id, thanks, new)) when stored; else (the answer,
+    None): 400 the form again, 404, 409 the rule's reason, 429, or 503 when the database is busy."""
+    problem = None if errors else spam_check(request.form)
+    try:
+        with database.write(get_db()) as db:  # the rate count, the row and its one-time key commit together
+            allowed = not rate_limited()
+            saved = save_once(db, form, issue.slug, values) if allowed and not (errors or problem) else None
+    except database.Busy:
+        return busy(form.template, issue, values, **extra), None
+    except store.NotAllowed as error:
+        return refused(error), None
+    except LookupError:
+        abort(404)
+    if not allowed:
+        return error_response(429), None
+    if errors:
+        return render_form(form.template, issue, values, errors, 400, form_started=reusable_form_token(request.form),
+                           **extra), None
+    if problem:
+        return render_form(form.template, issue, values, {"_form": problem}, 400, **extra), None
+    return None, saved
+
+
 # Signing up ----------------------------------------------------------------------------
 
 
@@ -89,25 +114,12 @@ def signup_form(issue, meeting, member=None, token=""):
         values = {"name": member["name"], "email": member["email"] or ""} if member else {}
         return render_form(template, issue, values, {}, **extra)
     values, errors = forms.validate_signup(request.form)
-    problem = None if errors else spam_check(request.form)
     form = Form(template, forms.validate_signup, lambda db, slug, v: "S%d" % meetings.sign_up(
         db, slug, meeting["number"], name=v["name"], email=v["email"] or None, member_id=member and member["id"],
         language=i18n.current(), needs=forms.signup_needs(v), channel="web"), SIGNED_UP)
-    try:
-        with database.write(get_db()) as db:  # the rate count, the signup and its one-time key commit together
-            allowed = not rate_limited()
-            saved = save_once(db, form, issue.slug, values) if allowed and not (errors or problem) else None
-    except database.Busy:
-        return busy(template, issue, values, **extra)
-    except store.NotAllowed as error:
-        return refused(error)
-    if not allowed:
-        return error_response(429)
-    if errors:
-        return render_form(template, issue, values, errors, 400, form_started=reusable_form_token(request.form),
-                           **extra)
-    if problem:
-        return render_form(template, issue, values, {"_form": problem}, 400, **extra)
+    answer, saved = submit(form, issue, values, errors, **extra)
+    if answer:
+        return answer
     public_id, thanks, new = saved
     row = meetings.signup(get_db(), int(public_id[1:]))
     if new and row["email"] and not row["email_confirmed_at"] and not notify.signup_confirmation(
@@ -205,25 +217,10 @@ def invite(slug, token):
     if request.method == "GET":
         return render_form(template, issue, {}, {}, **extra)
     values, errors = forms.validate_invitation(request.form, invitations.NOTE_MAX)
-    problem = None if errors else spam_check(request.form)
     form = Form(template, None, lambda db, slug, v: invitations.record(db, slug, member["id"]) or "U", INVITED)
-    try:
-        with database.write(get_db()) as db:
-            allowed = not rate_limited()
-            saved = save_once(db, form, issue.slug, values) if allowed and not (errors or problem) else None
-    except database.Busy:
-        return busy(template, issue, values, **extra)
-    except store.NotAllowed as error:
-        return refused(error)
-    except LookupError:
-        abort(404)
-    if not allowed:
-        return error_response(429)
-    if errors:
-        return render_form(template, issue, values, errors, 400, form_started=reusable_form_token(request.form),
-                           **extra)
-    if problem:
-        return render_form(template, issue, values, {"_form": problem}, 400, **extra)
+    answer, saved = submit(form, issue, values, errors, **extra)
+    if answer:
+        return answer
     sent = not saved[2] or notify.invitation(settings(), issue, member, values["note"], values["email"])
     return redirect_303(url_for(".invite", slug=issue.slug, token=token, verstuurd=int(sent)) + "#verstuurd")
 
