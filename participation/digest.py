@@ -9,7 +9,7 @@ since < moment <= until, so two windows that follow each other never share one.
 
 import datetime
 
-from . import consent, plan
+from . import consent, meetings, plan
 from .formats import LOCAL_TIME
 from .i18n import N_, _
 from .labels import PHASES
@@ -38,7 +38,8 @@ def news(db, settings, issue, since, until):
     question), rounds that opened, and a running round that ends in the week after `until`
     (said once: the previous digest's week is left out), plan versions (adoption, the
     municipality's response, follow-up) with what changed, phase changes, and changes of the
-    question or the kaders. Empty lists when nothing happened (see is_empty)."""
+    question or the kaders, and meetings announced, their date fixed, or cancelled. Empty lists
+    when nothing happened (see is_empty)."""
     slug, window = issue.slug, [issue.slug, since, until]
     return {
         "ideas": [f"I{n}: {title}" for n, title in db.execute(
@@ -62,6 +63,8 @@ def news(db, settings, issue, since, until):
             "select detail from audit_log where issue = ? and action = 'phase' and at > ? and at <= ? "
             "order by id", window)],
         "changes": _changes(db, issue, since, until),
+        "meetings": [_meeting(m) for m in meetings.for_issue(db, slug, counts=False)
+                     if m["state"] != "held" and since < m["updated_at"] <= until],
     }
 
 
@@ -86,6 +89,17 @@ def _versions(db, settings, slug, since, until):
                           "changes": changes})
         previous = version
     return found
+
+
+def _meeting(m):
+    """A meeting announced, its date fixed or cancelled, in a line of the current language."""
+    title = m["title"] or _(meetings.KINDS[m["kind"]])
+    if m["state"] == "choosing":
+        return _("%(title)s: de kring kiest de datum. Zeg op je persoonlijke pagina welke datums jou passen.") % {
+            "title": title}
+    if m["state"] == "cancelled":
+        return _("%(title)s gaat niet door.") % {"title": title}
+    return _("%(title)s: %(when)s, %(place)s.") % {"title": title, "when": meetings.when(m), "place": m["place"]}
 
 
 def _phase_change(detail):

@@ -197,3 +197,27 @@ def test_a_failing_mail_server_is_logged_and_the_member_is_not_marked(send, clie
         assert notify.weekly_digest(db, settings, issue, secret=app.config["SECRET_KEY"]) == 0
     assert "weekoverzicht niet verstuurd" in caplog.text.lower()
     assert store.member(db, member_id(db, "Wim"))["digest_sent_at"] is None
+
+
+def test_the_digest_tells_of_meetings_announced_fixed_and_cancelled(send, client, settings, app, db):
+    from participation import meetings
+
+    three_members(send, client, settings, AZC)
+    issue = app.extensions["samenplan.issues"].get(AZC)
+    evening = datetime.datetime.combine(datetime.date.today() + datetime.timedelta(days=9), datetime.time(19, 30))
+    since = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)).replace(
+        microsecond=0).isoformat()  # stored to the second: the window starts before this one
+    meetings.announce(db, issue, title="Buurtavond", place="Buurthuis", options=[evening])
+    meetings.announce(db, issue, title="Kringavond", place="Café", options=[evening, evening + datetime.timedelta(days=1)])
+    meetings.announce(db, issue, title="Oude avond", place="Kerk", options=[evening + datetime.timedelta(days=2)])
+    meetings.cancel(db, AZC, 3)
+    later = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1)).replace(microsecond=0)
+    with app.test_request_context():
+        found = digest.news(db, settings, issue, since, later.isoformat())
+    assert found["meetings"] == [
+        f"Buurtavond: {meetings.when(meetings.get(db, AZC, 1))}, Buurthuis.",
+        "Kringavond: de kring kiest de datum. Zeg op je persoonlijke pagina welke datums jou passen.",
+        "Oude avond gaat niet door."]
+    with app.test_request_context():
+        assert notify.weekly_digest(db, settings, issue, secret=app.config["SECRET_KEY"], now=later.isoformat()) == 1
+    assert "Bijeenkomsten:\n- Buurtavond: " in body(mails_to(settings, "wim@example.org")[-1])
