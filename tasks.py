@@ -77,7 +77,7 @@ def bench(c, args=""):
             "excluded": "toon de mutanten die niet meetellen (tekst van een melding, gelijkwaardig) en waarom",
             "max_children": "aantal parallelle processen (standaard: een per core)"})
 def mutation(c, report_only=False, survivors=False, excluded=False, max_children=None):
-    """Mutation testing of consent.py, phases.py, plan.py and store's erase and moderation: the score per module."""
+    """Mutation testing of consent.py, phases.py, plan.py, store's erase and moderation, meetings.py and invitations.py: the score per module."""
     flags = [flag for flag, on in (("--report-only", report_only), ("--survivors", survivors),
                                    ("--excluded", excluded)) if on]
     if max_children:

@@ -51,6 +51,8 @@ MODULES = {
     "participation.plan": None,
     "participation.store": {"x_erase_member", "x_erase_details", "x__same_name", "x_forget_email", "x_set_hidden",
                             "x_remove_name"},
+    "participation.meetings": None,  # the rules of a meeting: when it may be announced, chosen, signed up for
+    "participation.invitations": None,
 }
 
 # Functions whose return value is only Dutch text shown to people.
