@@ -24,6 +24,7 @@ ACTIONS = {
     "meeting_date_fixed": "datum van een bijeenkomst vastgezet",
     "meeting_dates_entered": "datums ingevuld die iemand passen (namens iemand)",
     "meeting_signup": "aangemeld voor een bijeenkomst (namens iemand)",
+    "meeting_changed": "tekst van een bijeenkomst aangepast",
     "meeting_cancelled": "bijeenkomst afgelast",
     "meeting_recorded": "bijeenkomst opgeschreven na afloop",
     "enter_member": "aangemeld voor de kring (namens iemand)",

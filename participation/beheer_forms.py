@@ -159,22 +159,29 @@ def date_field(n):
     return f"date_{n}"
 
 
-def validate_announcement(form, max_options):
-    """A meeting to announce: title, place and its accessibility, the agenda's three parts, start and end
-    time, and 1 to max_options dates (date_1 …): one is the date; more, the circle chooses.
-    values["options"] are the starts (datetimes); whether they are still to come is meetings.announce's rule."""
-    values = {name: clean(form.get(name)) for name in ("kind", "title", "place", "accessibility", "starts", "ends")}
+def validate_meeting_text(form):
+    """What a meeting says: its name, place and the place's accessibility, and the agenda's parts."""
+    values = {name: clean(form.get(name)) for name in ("title", "place", "accessibility")}
     values.update({name: clean(form.get(name), multiline=True) for name in AGENDA})
     values["title"] = values["title"] or DEFAULT_MEETING_TITLE
-    values["kind"] = values["kind"] or "meeting"
     errors = {}
-    if values["kind"] not in ("meeting", "review"):
-        errors["_kind"] = "Soort bijeenkomst: laad de pagina opnieuw en probeer het nog eens"
     _text(values, errors, "title", "Naam van de bijeenkomst", TITLE_MAX)
     _text(values, errors, "place", "Waar", PLACE_MAX, "schrijf op waar de bijeenkomst is")
     _text(values, errors, "accessibility", "Toegankelijkheid", NOTE_MAX)
     for name, label in AGENDA.items():
         _text(values, errors, name, label, AGENDA_MAX)
+    return values, errors
+
+
+def validate_announcement(form, max_options):
+    """A meeting to announce: title, place and its accessibility, the agenda's three parts, start and end
+    time, and 1 to max_options dates (date_1 …): one is the date; more, the circle chooses.
+    values["options"] are the starts (datetimes); whether they are still to come is meetings.announce's rule."""
+    values, errors = validate_meeting_text(form)
+    values.update({name: clean(form.get(name)) for name in ("kind", "starts", "ends")})
+    values["kind"] = values["kind"] or "meeting"
+    if values["kind"] not in ("meeting", "review"):
+        errors["_kind"] = "Soort bijeenkomst: laad de pagina opnieuw en probeer het nog eens"
     days = []
     for n in range(1, max_options + 1):
         name = date_field(n)

@@ -256,6 +256,22 @@ def fix_date(db, slug, number, option_id, *, now=None):
         return get(db, slug, number)
 
 
+def change_text(db, slug, number, *, title, place, accessibility="", information="", circle_time="",
+                plan_part=""):
+    """The coordinator corrects what a meeting says (its name, place, accessibility, agenda) before
+    it is held; its date stays (cancel and announce again for another). Calendars hear of it."""
+    if not place.strip():
+        raise NotAllowed(_("Schrijf op waar de bijeenkomst is."))
+    with database.write(db):
+        m = get(db, slug, number)
+        _require_state(m, "choosing", "announced")
+        db.execute("update meetings set title = ?, place = ?, accessibility = ?, information = ?, circle_time = ?, "
+                   "plan_part = ?, updated_at = ?, sequence = sequence + 1 where id = ?",
+                   [title, place, accessibility or None, information or None, circle_time or None, plan_part or None,
+                    database.now(), m["id"]])
+        _mark_changed(db, slug)
+
+
 def cancel(db, slug, number):
     """The meeting will not take place (it stays on the page, marked; calendars hear it too)."""
     with database.write(db):

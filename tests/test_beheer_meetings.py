@@ -414,3 +414,24 @@ def test_cancelling_tells_the_members_and_those_who_signed_up(as_coordinator, se
     assert sorted(m["To"] for m in mails) == ["ans@example.org", "piet@example.org"]
     assert all(m["Subject"].startswith("Gaat niet door: bijeenkomst over") for m in mails)
     assert all(f"/kwesties/{AZC}/bijeenkomsten/1/" in m.get_content() for m in mails)
+
+
+def test_the_text_of_a_meeting_can_be_corrected_before_it_is_held(as_coordinator, settings, db):
+    announce(db, settings, information="De wijkagent komt.")
+    page_before = page(as_coordinator, f"/beheer/{AZC}/bijeenkomst/1")
+    assert 'value="Buurthuis"' in page_before and "De wijkagent komt." in page_before  # the form, filled in
+    url = f"/beheer/{AZC}/bijeenkomst/1/tekst"
+    invalid = post(as_coordinator, url, {"title": "Buurtavond", "place": "", "information": "x" * 2001})
+    assert invalid.status_code == 400 and 'href="#tekst-place"' in invalid.get_data(as_text=True)
+    assert meetings.get(db, AZC, 1)["place"] == "Buurthuis"
+    response = post(as_coordinator, url, {"title": "Buurtavond", "place": "Café De Zwaan, achterzaal",
+                                          "information": "De wijkagent en het COA komen."})
+    assert response.status_code == 303
+    m = meetings.get(db, AZC, 1)
+    assert (m["place"], m["information"], m["accessibility"], m["sequence"]) == (
+        "Café De Zwaan, achterzaal", "De wijkagent en het COA komen.", None, 1)
+    assert m["starts_at"] == evening(NEXT_WEEK)  # the date stays
+    assert actions(db)[-1] == ("meeting_changed", "bijeenkomst 1: tekst aangepast")
+    meetings.cancel(db, AZC, 1)
+    refused = post(as_coordinator, url, {"title": "Buurtavond", "place": "Elders"})
+    assert refused.status_code == 409 and meetings.get(db, AZC, 1)["place"] == "Café De Zwaan, achterzaal"

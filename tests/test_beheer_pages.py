@@ -469,6 +469,8 @@ COVERAGE = {
     "beheer_meetings.sign_up": [lambda t: Submission(a_meeting(t), {"name": "Henk", "interpreter": "Arabisch",
                                                                     "step_free": "1"}, {"name": ""})],
     "beheer_meetings.cancel": [lambda t: Submission(a_meeting(t), {"confirm": "1"}, {})],
+    "beheer_meetings.change_text": [lambda t: Submission(a_meeting(t), {"title": "Buurtavond", "place": "Café"},
+                                                         {"place": ""})],
     "beheer_meetings.record": [lambda t: Submission(a_meeting(t, started=True), {"count_resident": "12", "account": "Goed."},
                                                     {"count_resident": "veel"})],
     "beheer.change_phase": [lambda t: Submission({"slug": AZC}, {"phase": "closed"}, {"phase": "adopted"})],

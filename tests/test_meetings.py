@@ -275,3 +275,17 @@ def test_an_invitation_needs_a_confirmed_address_and_has_a_daily_limit(db, issue
     assert invitations.count(db, SLUG) == invitations.PER_DAY + 1
     columns = set(db["invitations"].columns_dict)
     assert columns == {"id", "issue", "member_id", "sent_at"}  # never the address it went to
+
+
+def test_the_text_changes_before_the_meeting_and_calendars_hear_it(db, issue):
+    number = announce(db, issue, information="De wijkagent komt.")
+    meetings.change_text(db, SLUG, number, title="Buurtavond", place="Café De Zwaan", information="Ook het COA komt.")
+    m = meetings.get(db, SLUG, number)
+    assert (m["title"], m["place"], m["information"], m["accessibility"], m["sequence"], m["starts_at"]) == (
+        "Buurtavond", "Café De Zwaan", "Ook het COA komt.", None, 1, EVENING)
+    with pytest.raises(NotAllowed, match="waar de bijeenkomst is"):
+        meetings.change_text(db, SLUG, number, title="Buurtavond", place="  ")
+    meetings.record(db, SLUG, number, attendance={"resident": 3}, now=EVENING)
+    with pytest.raises(NotAllowed, match="al geweest"):
+        meetings.change_text(db, SLUG, number, title="Later", place="Elders")
+    assert meetings.get(db, SLUG, number)["place"] == "Café De Zwaan"

@@ -237,6 +237,20 @@ def sign_up(slug, number):
     return back(issue, meeting, f"{values['name']} is aangemeld.", "aanmelden")
 
 
+@bp.post("/<slug>/bijeenkomst/<int:number>/tekst")
+@coordinator_required
+def change_text(slug, number):
+    """Correct the name, place, accessibility or agenda before the meeting; the date stays."""
+    issue, meeting = meeting_of(slug, number)
+    values, errors = beheer_forms.validate_meeting_text(request.form)
+    store_change(issue, meeting, "tekst", values, errors,
+                 lambda db: meetings.change_text(db, issue.slug, number, **{
+                     name: values[name] for name in ("title", "place", "accessibility", *beheer_forms.AGENDA)}),
+                 "meeting_changed", "tekst aangepast")
+    return back(issue, meeting, f"De tekst van bijeenkomst {number} is aangepast. De site en de agenda's veranderen mee.",
+                "tekst")
+
+
 @bp.post("/<slug>/bijeenkomst/<int:number>/afgelast")
 @coordinator_required
 def cancel(slug, number):
