@@ -59,7 +59,7 @@ MODULES = {
 TEXT_FUNCTIONS = {"participation.plan.x__consent", "participation.plan.x__plain", "participation.plan.x_council_text"}
 # Calls whose arguments are messages. Exceptions are recognised by name (…Error, UnrecordedPlan).
 MESSAGE_METHODS = {("reasons", "append"), ("reasons", "insert"), ("lines", "append")}
-MESSAGE_FUNCTIONS = {"print", "UnrecordedPlan"}
+MESSAGE_FUNCTIONS = {"print", "UnrecordedPlan", "NotAllowed"}  # NotAllowed: store's refusal, its text for people
 TEXT_METHODS = {"join", "format"}  # "sep".join(parts), "text {}".format(x): the literal is text
 # Translation (participation/i18n.py): _("…") is the same text in the reader's language.
 TRANSLATION_FUNCTIONS = {"_", "gettext", "ngettext", "N_"}
@@ -243,12 +243,33 @@ def in_sql(path):
     return False
 
 
-def column_of_insert(path):
-    """The literal is a key of the dict given to a sqlite-utils table's insert(…)."""
+WRITES = {"insert", "update", "_insert"}  # sqlite-utils' table.insert/update, store._insert(db, table, row)
+
+
+def _write_call(call):
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in WRITES
+
+
+def column_of_insert(path, function=None):
+    """The literal is a column name: a key of the dict given to a write (table.insert({…}),
+    store._insert(db, "table", {…}), table.update(id, {…})), or of a dict assigned to a name
+    that such a write is given (row = {…}; _insert(db, "t", row)); or the table name of _insert."""
     nodes = [(node, field) for node, field in path[:-1] if not isinstance(node, list)]
-    return (len(nodes) >= 2 and isinstance(nodes[-1][0], ast.Dict) and nodes[-1][1] == "keys"
-            and isinstance(nodes[-2][0], ast.Call) and nodes[-2][1] == "args"
-            and isinstance(nodes[-2][0].func, ast.Attribute) and nodes[-2][0].func.attr == "insert")
+    if len(nodes) >= 1 and isinstance(nodes[-1][0], ast.Call) and nodes[-1][1] == "args" and _write_call(nodes[-1][0]):
+        return True  # _insert(db, "meeting_signups", row): the table's name
+    if not (len(nodes) >= 2 and isinstance(nodes[-1][0], ast.Dict) and nodes[-1][1] == "keys"):
+        return False
+    parent, field = nodes[-2]
+    if isinstance(parent, ast.Call) and field == "args" and _write_call(parent):
+        return True
+    if isinstance(parent, ast.Assign) and field == "value" and function is not None:
+        names = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+        return any(isinstance(node, ast.Call) and _write_call(node)
+                   and any(isinstance(arg, ast.Name) and arg.id in names for arg in node.args)
+                   for node in ast.walk(function))
+    return False
 
 
 class Messages:
@@ -292,6 +313,7 @@ class Messages:
                 or (isinstance(parent, ast.IfExp) and field in ("body", "orelse"))
                 or (isinstance(parent, ast.Tuple) and isinstance(parent.ctx, ast.Load))
                 or (isinstance(parent, ast.Dict) and field == "values")
+                or (isinstance(parent, ast.Subscript) and field == "value")  # {state: message}[state]
                 or (isinstance(parent, ast.Attribute) and field == "value" and parent.attr in TEXT_METHODS | {"get"}
                     and (parent.attr != "get" or isinstance(node, ast.Name)))
                 or (isinstance(parent, ast.Call) and field == "func")
@@ -351,10 +373,18 @@ def classify(name):
             constant = path[-1][0]
             if before.lower() == after.lower() and "'" not in before and in_sql(path):
                 return "equivalent", "SQL keywords and names are case-insensitive in SQLite (no quoted value here)", diff
-            if before.lower() == after.lower() and column_of_insert(path):
+            if before.lower() == after.lower() and column_of_insert(path, original):
                 return "equivalent", "a column name in table.insert({…}): SQLite column names are case-insensitive", diff
             if Messages(original, qualified).is_message(constant):
                 return "message", f"{before!r} -> {after!r}", diff
+        if isinstance(before, str) and after is None and path and isinstance(path[-1][0], ast.Constant) \
+                and Messages(original, qualified).is_message(path[-1][0]):
+            return "message", f"{before!r} -> None", diff  # _(None): the message, gone
+        if isinstance(after, ast.Constant) and after.value is None and isinstance(before, (ast.Constant, ast.JoinedStr,
+                                                                                           ast.Call)):
+            call = next((node for node, _field in reversed(path) if not isinstance(node, list)), None)
+            if isinstance(call, ast.Call) and message_sink(call, "args"):
+                return "message", "the message of an exception, replaced by None", diff
     return "behaviour", None, diff
 
 

@@ -289,3 +289,170 @@ def test_the_text_changes_before_the_meeting_and_calendars_hear_it(db, issue):
     with pytest.raises(NotAllowed, match="al geweest"):
         meetings.change_text(db, SLUG, number, title="Later", place="Elders")
     assert meetings.get(db, SLUG, number)["place"] == "Café De Zwaan"
+
+
+# What the pages and the mail read back -------------------------------------------------------
+
+
+def test_announced_fields_are_stored_as_given_and_empty_ones_as_none(db, issue):
+    five = [EVENING + datetime.timedelta(days=d) for d in range(meetings.MAX_OPTIONS)]
+    number = meetings.announce(db, issue, title="Kringavond", place="Café", options=five, circle_time="Alleen de kring.",
+                               plan_part="Afspreken.", minutes=90, now=NOW, entered_by=7)
+    m = meetings.get(db, SLUG, number)
+    assert (m["kind"], m["circle_time"], m["plan_part"], m["accessibility"], m["information"], m["minutes"],
+            m["entered_by"], m["sequence"]) == ("meeting", "Alleen de kring.", "Afspreken.", None, None, 90, 7, 0)
+    assert len(m["options"]) == meetings.MAX_OPTIONS and meetings.day(m) == EVENING.date()
+    later = meetings.announce(db, issue, title="Later", place="Café", options=[datetime.datetime(2099, 1, 1, 20, 0)])
+    assert meetings.get(db, SLUG, later)["plan_part"] is None  # without now=: the real clock
+    with pytest.raises(ValueError):
+        meetings.announce(db, issue, title="x", place="Café", options=[EVENING], kind="feest", now=NOW)
+    with pytest.raises(LookupError):
+        meetings.get(db, SLUG, 99)
+
+
+def test_the_lighter_list_leaves_out_the_counts_but_not_the_dates_to_choose(db, issue):
+    fixed = announce(db, issue)
+    choosing = announce(db, issue, EVENING, EVENING + datetime.timedelta(days=1))
+    light = {m["number"]: m for m in meetings.for_issue(db, SLUG, counts=False)}
+    assert light[fixed]["options"] == [] and "answered" not in light[fixed] and light[fixed]["signed_up"] is None
+    assert meetings.get(db, SLUG, fixed)["signed_up"] == 0  # counted when asked for
+    assert [o["starts_at"] for o in light[choosing]["options"]] == [EVENING, EVENING + datetime.timedelta(days=1)]
+    assert meetings.day(light[choosing]) == EVENING.date()
+
+
+def test_when_reads_in_the_pages_language(db, issue):
+    from participation import i18n
+
+    m = meetings.get(db, SLUG, announce(db, issue))
+    with i18n.using("en"):
+        assert meetings.when(m) == "10 December 2026, from 19:30 to 21:30"
+    choosing = meetings.get(db, SLUG, announce(db, issue, EVENING, EVENING + datetime.timedelta(days=1)))
+    assert meetings.when(choosing) == ""
+    past = meetings.get(db, SLUG, meetings.record_past(db, SLUG, held_on=datetime.date(2026, 11, 2), place="Café",
+                                                      today=NOW.date()))
+    assert meetings.when(past) == "2 november 2026" and meetings.day(past) == datetime.date(2026, 11, 2)
+
+
+def test_local_now_is_amsterdam_wall_clock_to_the_minute():
+    from zoneinfo import ZoneInfo
+
+    now = meetings.local_now()
+    amsterdam = datetime.datetime.now(ZoneInfo("Europe/Amsterdam")).replace(tzinfo=None)
+    assert now.tzinfo is None and now.second == 0 and now.microsecond == 0
+    assert abs(amsterdam - now) < datetime.timedelta(minutes=2)
+
+
+def test_the_next_meeting_is_one_that_has_not_ended(db, issue):
+    fixed = announce(db, issue)
+    m = meetings.get(db, SLUG, fixed)
+    assert meetings.next_meeting([m], now=m["ends_at"] - datetime.timedelta(minutes=1))["number"] == fixed
+    assert meetings.next_meeting([m], now=m["ends_at"]) is None
+    choosing = meetings.get(db, SLUG, announce(db, issue, EVENING, EVENING + datetime.timedelta(days=1)))
+    assert meetings.next_meeting([choosing], now=EVENING)["number"] == choosing["number"]  # one date still to come
+    assert meetings.next_meeting([choosing], now=EVENING + datetime.timedelta(days=1)) is None  # all passed
+    assert meetings.next_meeting([], now=NOW) is None
+    far = meetings.get(db, SLUG, meetings.announce(db, issue, title="x", place="y",
+                                                  options=[datetime.datetime(2099, 1, 1, 20, 0)]))
+    assert meetings.next_meeting([far])["number"] == far["number"]  # without now=: the real clock
+
+
+def test_a_date_is_fixed_only_while_it_is_still_to_come(db, issue):
+    number = announce(db, issue, EVENING, EVENING + datetime.timedelta(days=1))
+    first, second = (o["id"] for o in meetings.get(db, SLUG, number)["options"])
+    with pytest.raises(NotAllowed, match="al voorbij"):
+        meetings.fix_date(db, SLUG, number, first, now=EVENING)  # that very moment: too late
+    with pytest.raises(LookupError):
+        meetings.fix_date(db, SLUG, number, 999, now=NOW)
+    fixed = meetings.fix_date(db, SLUG, number, second, now=EVENING)
+    assert (fixed["held_on"], fixed["options"][1]["id"]) == ((EVENING + datetime.timedelta(days=1)).date().isoformat(),
+                                                           second)
+    far = announce(db, issue, datetime.datetime(2099, 1, 1, 20, 0), datetime.datetime(2099, 1, 2, 20, 0))
+    option = meetings.get(db, SLUG, far)["options"][0]["id"]
+    assert meetings.fix_date(db, SLUG, far, option)["state"] == "announced"  # without now=: the real clock
+
+
+def test_a_meeting_still_choosing_can_be_cancelled(db, issue):
+    number = announce(db, issue, EVENING, EVENING + datetime.timedelta(days=1))
+    meetings.cancel(db, SLUG, number)
+    assert meetings.get(db, SLUG, number)["state"] == "cancelled"
+    with pytest.raises(NotAllowed, match="gaat niet door"):
+        meetings.cancel(db, SLUG, number)
+
+
+def test_signups_read_back_for_mail_and_the_personal_page(db, issue):
+    number = announce(db, issue)
+    ans = member(db, email="ans@example.org")
+    mine = meetings.sign_up(db, SLUG, number, name="Ans", email="ans@example.org", member_id=ans, now=NOW)
+    piet = meetings.sign_up(db, SLUG, number, name="Piet", email="Piet@Example.org", language="tr",
+                            needs={"interpreter": " Turks ", "step_free": True, "hearing_loop": True}, now=NOW)
+    meetings.sign_up(db, SLUG, number, name="Wim", email="wim@example.org", now=NOW)  # never confirmed
+    assert meetings.confirmed_signups(db, SLUG, number) == []  # Ans hears it as a member
+    meetings.confirm_signup(db, piet, "Piet@Example.org")
+    assert meetings.confirmed_signups(db, SLUG, number) == [
+        {"id": piet, "name": "Piet", "email": "Piet@Example.org", "language": "tr"}]
+    row = meetings.signup(db, piet)
+    assert (row["issue"], row["number"], row["interpreter"], row["step_free"], row["hearing_loop"], row["childcare"],
+            row["channel"], row["member_id"], row["email_confirmed_at"] is not None) == (
+        SLUG, number, "Turks", 1, 1, 0, "web", None, True)
+    assert meetings.signup(db, 999) is None
+    assert meetings.signed_up(db, SLUG, number, ans) and not meetings.signed_up(db, SLUG, number, member(db, "Bram"))
+    assert meetings.signup(db, mine)["email_confirmed_at"] is not None
+    other = member(db, "Cor", email="cor@example.org")
+    door = meetings.sign_up(db, SLUG, number, name="Cor", email="iemand@example.org", member_id=other,
+                            channel="door", entered_by=3, now=NOW)
+    assert meetings.signup(db, door)["email_confirmed_at"] is None  # not his own address
+    assert (meetings.signup(db, door)["channel"], meetings.signup(db, door)["entered_by"]) == ("door", 3)
+    unconfirmed = member(db, "Dirk", email="dirk@example.org", confirmed=False)
+    dirk = meetings.sign_up(db, SLUG, number, name="Dirk", email="dirk@example.org", member_id=unconfirmed, now=NOW)
+    assert meetings.signup(db, dirk)["email_confirmed_at"] is None
+    with pytest.raises(LookupError):
+        meetings.sign_up(db, SLUG, number, name="X", member_id=9999, now=NOW)
+
+
+def test_recording_without_counts_keeps_the_total(db, issue):
+    number = announce(db, issue)
+    meetings.record(db, SLUG, number, attendance={"resident": 4}, now=EVENING)
+    meetings.record(db, SLUG, number, attendance=None, account="Alleen de tekst verbeterd.", now=EVENING)
+    m = meetings.get(db, SLUG, number)
+    assert (m["attendees"], m["attendance"], m["account"]) == (4, {}, "Alleen de tekst verbeterd.")
+    assert db.execute("select attendance from meetings where number = ?", [number]).fetchone()[0] is None
+
+
+def test_a_past_meeting_is_stored_as_a_held_one(db, issue):
+    number = meetings.record_past(db, SLUG, held_on=datetime.date(2026, 11, 1), place="Café", attendees=12,
+                                  title="", account="")
+    m = meetings.get(db, SLUG, number)
+    assert (m["kind"], m["title"], m["attendees"], m["attendance"], m["account"], m["sequence"]) == (
+        "meeting", None, 12, {}, None, 0)
+    assert db.execute("select attendance from meetings where number = ?", [number]).fetchone()[0] is None
+    counted = meetings.record_past(db, SLUG, held_on=datetime.date(2026, 11, 2), place="Café", attendees=99,
+                                   attendance={"resident": 2, "newcomer": 1}, title="Inloop", account="Koffie.")
+    m = meetings.get(db, SLUG, counted)
+    assert (m["title"], m["attendees"], m["attendance"], m["account"]) == (
+        "Inloop", 3, {"resident": 2, "newcomer": 1}, "Koffie.")
+
+
+def test_erasing_a_member_removes_their_signups_and_invitations(db, issue):
+    number = announce(db, issue)
+    ans = member(db, email="ans@example.org")
+    meetings.sign_up(db, SLUG, number, name="Ans", email="ans@example.org", member_id=ans,
+                     needs={"childcare": True}, now=NOW)
+    meetings.sign_up(db, SLUG, number, name="Piet", now=NOW)
+    invitations.record(db, SLUG, ans)
+    store.erase_member(db, ans)
+    assert meetings.signup_names(db, SLUG, number) == ["Piet"]
+    assert invitations.count(db, SLUG) == 0
+
+
+def test_an_invitation_from_someone_outside_the_circle_is_unknown(db, issue, settings):
+    write_issue(settings, "elders")
+    stranger = store.add_member(db, "elders", name="Cor", relation="resident", email="cor@example.org")
+    store.confirm_email(db, stranger, "cor@example.org")
+    with pytest.raises(LookupError):
+        invitations.record(db, SLUG, stranger)
+    ans = member(db, email="ans@example.org")
+    invitations.record(db, SLUG, ans)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    assert invitations.sent_today(db, ans) == 1 and invitations.sent_today(db, ans, now) == 1
+    assert invitations.sent_today(db, ans, now + datetime.timedelta(days=1, seconds=-5)) == 1  # still within 24 hours
+    assert invitations.sent_today(db, ans, now + datetime.timedelta(days=1, seconds=5)) == 0
