@@ -113,6 +113,11 @@ EQUIVALENT[("participation.store.x__same_name", '(a or "")', '(a or "XXXX")')] =
     "both are no name, on every page and in every export")
 EQUIVALENT[("participation.store.x__same_name", '(b or "")', '(b or "XXXX")')] = (
     "b is the member's name, which joining requires (forms.py): never empty, so the default is never used")
+EQUIVALENT[("participation.invitations.x_sent_today", "replace(microsecond=0)", "replace(microsecond=1)")] = (
+    "sent_at is stored to the second: '…:00.000001+00:00' and '…:00+00:00' order the same against every "
+    "stored moment ('+' sorts before '.', and the second before them decides)")
+EQUIVALENT[("participation.invitations.x_record", "PER_DAY) % {", "None) % {")] = (
+    "the count given to ngettext only chooses the plural form of the message (a message mutant)")
 SQL_CALLS = {"execute", "query"}
 
 

@@ -458,3 +458,18 @@ def test_an_invitation_from_someone_outside_the_circle_is_unknown(db, issue, set
     assert invitations.sent_today(db, ans) == 1 and invitations.sent_today(db, ans, now) == 1
     assert invitations.sent_today(db, ans, now + datetime.timedelta(days=1, seconds=-5)) == 1  # still within 24 hours
     assert invitations.sent_today(db, ans, now + datetime.timedelta(days=1, seconds=5)) == 0
+
+
+def test_the_daily_limit_counts_in_utc_whatever_the_machines_zone(db, issue, monkeypatch):
+    import time
+
+    ans = member(db, email="ans@example.org")
+    for _ in range(invitations.PER_DAY):
+        invitations.record(db, SLUG, ans)
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: a local clock read as UTC would be half a day ahead
+    time.tzset()
+    try:
+        assert invitations.sent_today(db, ans) == invitations.PER_DAY
+    finally:
+        monkeypatch.undo()
+        time.tzset()
