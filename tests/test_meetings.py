@@ -316,6 +316,7 @@ def test_the_lighter_list_leaves_out_the_counts_but_not_the_dates_to_choose(db, 
     light = {m["number"]: m for m in meetings.for_issue(db, SLUG, counts=False)}
     assert light[fixed]["options"] == [] and "answered" not in light[fixed] and light[fixed]["signed_up"] is None
     assert meetings.get(db, SLUG, fixed)["signed_up"] == 0  # counted when asked for
+    assert "answered" in meetings.for_issue(db, SLUG)[0]  # for_issue counts unless told not to
     assert [o["starts_at"] for o in light[choosing]["options"]] == [EVENING, EVENING + datetime.timedelta(days=1)]
     assert meetings.day(light[choosing]) == EVENING.date()
 
