@@ -408,6 +408,23 @@ def remind(settings_file=None, now=None):
     return sent
 
 
+def search_index(settings_file=None):
+    """Fill the search index again from the database and the kwestie files (search.rebuild);
+    the triggers and the build keep it current, this is for after a restore or an upgrade."""
+    from . import db as database
+    from . import search
+    from .issues import load_public_issues
+
+    settings = load_settings(settings_file)
+    db = database.connect(settings["SAMENPLAN_DATABASE"])
+    try:
+        rows = search.rebuild(db, load_public_issues(settings))
+    finally:
+        db.close()
+    print(f"Zoekindex opnieuw gevuld: {rows} items.")
+    return rows
+
+
 # The command line ---------------------------------------------------------------
 
 
@@ -523,6 +540,12 @@ def digest_command(settings_file):
 @click.pass_obj
 def remind_command(settings_file):
     remind(settings_file)
+
+
+@samenplan.command("search-index", help="vul de zoekindex opnieuw (na een upgrade, of als zoeken iets mist)")
+@click.pass_obj
+def search_index_command(settings_file):
+    search_index(settings_file)
 
 
 samenplan.add_command(plan_commands.plan_group)

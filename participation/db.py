@@ -345,9 +345,79 @@ def _announced_meetings(db):
                "and announced_at is null")
 
 
+# The search index (search.py searches it): an FTS5 table with a row per kwestie, idea,
+# question (with its answers), agreement and meeting as the public sees it. Triggers keep it
+# current in the same transaction as the change; each kind's row has rowid = id * SEARCH_KINDS
+# + its code, so a trigger finds it without a scan. Kwesties are files: the build indexes them.
+SEARCH_CODES = {"kwestie": 0, "idea": 1, "question": 2, "agreement": 3, "meeting": 4}
+SEARCH_KINDS = 8  # (the SQL below writes it as 8)
+SEARCH_TABLES = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(title, body, author, kind UNINDEXED, issue UNINDEXED, "
+    "number UNINDEXED, created_at UNINDEXED, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
+    # The kwesties indexed (public ones only, as the last build saw them) and their text's digest.
+    "CREATE TABLE IF NOT EXISTS search_kwesties (id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, "
+    "digest TEXT NOT NULL)",
+]
+
+# What the public sees of each kind, as SELECTs into the index; `{where}` picks the rows.
+SEARCH_ROWS = {
+    "idea": "SELECT id * 8 + 1, title, coalesce(body, ''), coalesce(author_name, ''), 'idea', issue, number, "
+            "created_at FROM ideas WHERE hidden_at IS NULL AND withdrawn_at IS NULL AND {where}",
+    "question": "SELECT q.id * 8 + 2, q.text, coalesce((SELECT group_concat(a.text, ' ') FROM answers a "
+                "WHERE a.question_id = q.id), ''), coalesce(q.author_name, ''), 'question', q.issue, q.number, "
+                "q.created_at FROM questions q WHERE q.hidden_at IS NULL AND q.withdrawn_at IS NULL AND {where}",
+    "agreement": "SELECT id * 8 + 3, what, trim(coalesce(who, '') || ' ' || coalesce(when_text, '')), '', "
+                 "'agreement', issue, number, created_at FROM agreements WHERE {where}",
+    "meeting": "SELECT id * 8 + 4, coalesce(title, ''), trim(coalesce(account, '') || ' ' || "
+               "coalesce(information, '') || ' ' || coalesce(plan_part, '')), '', 'meeting', issue, number, "
+               "created_at FROM meetings WHERE cancelled_at IS NULL AND number IS NOT NULL AND {where}",
+}
+SEARCH_INSERT = "INSERT INTO search (rowid, title, body, author, kind, issue, number, created_at) "
+SEARCH_SOURCES = {"idea": ("ideas", "id"), "question": ("questions", "q.id"), "agreement": ("agreements", "id"),
+          "meeting": ("meetings", "id")}
+
+
+def _search_triggers():
+    """Triggers that put a row into the index again whenever its source changes."""
+    statements = []
+    for kind, (table, key) in SEARCH_SOURCES.items():
+        code = SEARCH_CODES[kind]
+        again = f"DELETE FROM search WHERE rowid = {{row}}.id * 8 + {code}; " + SEARCH_INSERT + SEARCH_ROWS[kind].format(
+            where=f"{key} = {{row}}.id") + ";"
+        statements += [
+            f"CREATE TRIGGER IF NOT EXISTS search_{table}_insert AFTER INSERT ON {table} BEGIN "
+            f"{again.format(row='new')} END",
+            f"CREATE TRIGGER IF NOT EXISTS search_{table}_update AFTER UPDATE ON {table} BEGIN "
+            f"DELETE FROM search WHERE rowid = old.id * 8 + {code}; {again.format(row='new')} END",
+            f"CREATE TRIGGER IF NOT EXISTS search_{table}_delete AFTER DELETE ON {table} BEGIN "
+            f"DELETE FROM search WHERE rowid = old.id * 8 + {code}; END",
+        ]
+    # An answer is part of its question's row.
+    question = ("DELETE FROM search WHERE rowid = {row}.question_id * 8 + 2; " + SEARCH_INSERT
+                + SEARCH_ROWS["question"].format(where="q.id = {row}.question_id") + ";")
+    for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+        statements.append(f"CREATE TRIGGER IF NOT EXISTS search_answers_{event.lower()} AFTER {event} ON answers "
+                          f"BEGIN {question.format(row=row)} END")
+    return statements
+
+
+def fill_search(db):
+    """Index every idea, question, agreement and meeting as it is now (the kwesties: index_issues)."""
+    db.execute("DELETE FROM search WHERE kind != 'kwestie'")
+    for kind in SEARCH_SOURCES:
+        db.execute(SEARCH_INSERT + SEARCH_ROWS[kind].format(where="1"))
+
+
+def _search_index(db):
+    """The full-text index of what the site shows, and what is stored already."""
+    for statement in SEARCH_TABLES + _search_triggers():
+        db.execute(statement)
+    fill_search(db)
+
+
 # Changes to stored data, oldest first; PRAGMA user_version counts those applied.
 MIGRATIONS = [_english_keys, _answers_per_agreement, _mail_choice, _own_changes, _changes_never_reuse_ids,
-              _rate_counts, _languages, _announced_meetings]
+              _rate_counts, _languages, _announced_meetings, _search_index]
 
 
 class Busy(Exception):

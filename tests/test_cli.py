@@ -13,7 +13,8 @@ from .conftest import ROOT
 
 # The real console script from the venv, so the [project.scripts] entry point is tested too.
 SAMENPLAN = Path(sys.executable).parent / "samenplan"
-COMMANDS = {"serve", "build", "new", "worker", "plan", "user", "export", "erase", "backup", "restore", "digest", "remind"}
+COMMANDS = {"serve", "build", "new", "worker", "plan", "user", "export", "erase", "backup", "restore", "digest", "remind",
+            "search-index"}
 PLAN_COMMANDS = {"propose", "adopt", "verify", "diff"}
 
 

@@ -20,7 +20,7 @@ LAYERS = {
     # Flask's templates, so it lives here too).
     "web": """web web.auth web.beheer web.beheer_meetings web.beheer_plan web.beheer_tekst web.csrf web.db
               web.deelnemen web.deelnemen_meetings web.errors web.headers web.kwestie web.languages web.negotiate
-              web.notify web.resident_forms web.static_site""",
+              web.notify web.resident_forms web.static_site web.zoeken""",
     # Top: the Pelican plugin, and what runs Pelican with it: build.py (a full build,
     # or the generator loaded for rebuilds) and rebuild.py (the worker, through build.py).
     "site": "site site.data site.generator site.pages site.writer build rebuild",
@@ -31,7 +31,7 @@ LAYERS = {
     # The domain: what samenplan knows and decides. demo.py is the demo's seed data,
     # made through the domain alone.
     "domain": """accounts audit backup beheer_forms calendar consent council demo digest feeds forms invitations
-                 issue_file issues kwestie_page meetings moderation next_steps opendata phases plan store throttle""",
+                 issue_file issues kwestie_page meetings moderation next_steps opendata phases plan search store throttle""",
     # Leaves: import nothing of ours but labels, so anything may import them.
     "leaf": "__init__ db formats i18n keys labels mail photo poster settings tokens",
 }

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from .. import council, feeds, kwestie_page, meetings
+from .. import council, feeds, kwestie_page, meetings, search
 from .. import db as database
 from ..issues import IssueFileError, issue_files, read_issue, sort_key, source_mtime
 from . import data, pages
@@ -106,6 +106,7 @@ class KwestieGenerator(Generator):
         self.write_content_pages()
 
     def write_all(self, db):
+        search.index_issues(db, self.issues)  # what the site shows is what /zoeken/ finds
         data.schemas(self.site_writer)
         for issue in self.issues:
             self.write_issue(db, issue)
@@ -137,6 +138,9 @@ class KwestieGenerator(Generator):
         reorder = any([self.refresh_issue(slug) for slug in sorted(slugs)])  # noqa: C419
         rendered = []
         changed = [self.issues[self._positions[slug]] for slug in sorted(slugs) if slug in self._positions]
+        search.index_issues(db, changed, complete=False)
+        for slug in set(slugs) - set(self._positions):  # no longer public
+            search.remove_issue(db, slug)
         for issue in changed:
             versions, plan_error = self.plan_versions(db, issue)
             rendered += pages.kwestie_front(self.site_writer, db, issue, versions, plan_error, self.today)

@@ -20,7 +20,7 @@ from ..keys import secret_key
 from ..settings import load_settings, trusted_hosts
 from .. import i18n, templating
 from . import (auth, beheer, beheer_meetings, beheer_plan, beheer_tekst, csrf, db, deelnemen,
-               deelnemen_meetings, errors, headers, languages, static_site)
+               deelnemen_meetings, errors, headers, languages, static_site, zoeken)
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -88,6 +88,7 @@ def create_app(test_config=None, *, settings=None, serve_site=False, rebuilder=N
     app.register_blueprint(beheer_meetings.bp)
     app.register_blueprint(beheer_plan.bp)
     app.register_blueprint(beheer_tekst.bp)
+    app.register_blueprint(zoeken.bp)
     if serve_site:
         app.register_blueprint(static_site.make_blueprint(settings["OUTPUT_PATH"]))
     return app

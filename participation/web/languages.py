@@ -13,7 +13,7 @@ from .. import i18n
 
 ENVIRON_KEY = "samenplan.lang"
 PATH_KEY = "samenplan.path"  # the path without its language prefix
-PREFIXED = ("deelnemen",)  # what lives under /<lang>/ in this app (the site's pages are static files)
+PREFIXED = ("deelnemen", "zoeken")  # what lives under /<lang>/ in this app (the site's pages are static files)
 
 
 class LanguagePrefix:
