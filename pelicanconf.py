@@ -39,3 +39,4 @@ SAMENPLAN_DATABASE = "instance/samenplan.db"
 SAMENPLAN_LANGUAGES = "nl,en,ar,uk,tr"  # the resident side; each needs its catalog in participation/translations/
 SAMENPLAN_PARTICIPATION_URL = ""  # where /deelnemen/ lives; "" = same host
 SAMENPLAN_TRUSTED_PROXIES = 0  # reverse proxies in front of gunicorn (e.g. 1 for nginx); 0 = trust no X-Forwarded-* header
+SAMENPLAN_STATIC_MAP_URL = ""  # a map image from a service of your own, with {lat} and {lon}; "" = links only

@@ -51,5 +51,6 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
     poster.py       the poster's public address and QR code
     photo.py        the kwestie's photo: scaled down, upright, without metadata (Pillow)
 """
+    place.py        where a kwestie is: its coordinates, the map links, the static map's URL
 
 __version__ = "0.1.0"

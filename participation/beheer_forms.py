@@ -8,7 +8,7 @@ At the end: the plan's forms (agreements, the consent round, adoption, follow-up
 import datetime
 import re
 
-from . import accounts, forms
+from . import accounts, forms, place as places
 from .forms import NAME_MAX, TEXT_MAX, clean, parse_number
 from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, PHASES, RELATIONS, current
 from .store import KINDS
@@ -555,6 +555,11 @@ def validate_issue(form, *, languages=QUESTION_LANGUAGES):
     if values["opened"] and values["ideas_until"] and not errors.keys() & {"opened", "ideas_until"} \
             and values["ideas_until"] < values["opened"]:
         errors["ideas_until"] = "Ideeën tot en met: deze dag ligt voor de dag dat de kwestie opent"
+    values["coordinates"] = clean(form.get("coordinates"))  # kept as typed: a file saved unchanged stays the same
+    try:
+        places.parse(values["coordinates"])
+    except ValueError as error:
+        errors["coordinates"] = f"Coördinaten: {error}"
     for name, (label, parse, example) in ISSUE_NUMBERS.items():
         values[name] = clean(form.get(name))
         if values[name]:
@@ -597,7 +602,7 @@ def validate_issue(form, *, languages=QUESTION_LANGUAGES):
 def issue_form_fields(values):
     """What the form's fields hold for these values (the opposite of validate_issue)."""
     shown = {name: "" if values.get(name) is None else str(values[name])
-             for name in [*ISSUE_TEXTS, *ISSUE_NUMBERS, "slug"]}
+             for name in [*ISSUE_TEXTS, *ISSUE_NUMBERS, "coordinates", "slug"]}
     for name in ("opened", "ideas_until"):
         day = values.get(name)
         shown[name] = day.isoformat() if isinstance(day, datetime.date) else (day or "")

@@ -35,8 +35,8 @@ from .issues import (CHANGES_FILE, ISSUE_FILE, RELIED_ON, SLUG, TRANSLATED_QUEST
 # The fields in the order `samenplan new` writes them: (key as written, kind).
 FIELDS = [
     ("Title", "text"), ("Question", "text"), ("Phase", "text"), ("Summary", "text"), ("Place", "text"),
-    ("Opened", "date"), ("Ideas_until", "date"), ("Min_circle", "int"), ("Budget", "int"),
-    ("Max_cost_per_agreement", "int"), ("Max_agreements", "int"), ("Coordinator", "text"),
+    ("Coordinates", "text"), ("Opened", "date"), ("Ideas_until", "date"), ("Min_circle", "int"),
+    ("Budget", "int"), ("Max_cost_per_agreement", "int"), ("Max_agreements", "int"), ("Coordinator", "text"),
     ("Municipality", "text"), ("Image", "text"), ("Image_alt", "text"), ("Constraints", "lines"),
 ]
 KINDS = {key.lower(): kind for key, kind in FIELDS}

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
 from .formats import euro
-from . import i18n
+from . import i18n, place as places
 from .i18n import N_, _
 from .labels import PHASES
 
@@ -50,6 +50,7 @@ class Issue:
     constraints: tuple = ()
     summary: str = ""
     place: str = ""
+    coordinates: places.Coordinates | None = None  # where it is (Coordinates: lat, lon), for the map links
     municipality: str = ""
     coordinator: str = ""
     opened: datetime.date | None = None
@@ -257,6 +258,13 @@ def _int(metadata, key, path, default=None):
         raise IssueFileError(f"{path}: {key} moet een heel getal zijn, niet {value!r}")
 
 
+def _coordinates(metadata, path):
+    try:
+        return places.parse(_text(metadata, "coordinates"))
+    except ValueError as error:
+        raise IssueFileError(f"{path}: Coordinates: {error}")
+
+
 def read_issue(path, settings):
     """Read one content/kwesties/<slug>/kwestie.md into an Issue."""
     path = Path(path)
@@ -284,6 +292,7 @@ def read_issue(path, settings):
         constraints=tuple(c.strip() for c in constraints if c.strip()),
         summary=_summary(metadata, settings),
         place=_text(metadata, "place"),
+        coordinates=_coordinates(metadata, path),
         municipality=_text(metadata, "municipality"),
         coordinator=_text(metadata, "coordinator"),
         opened=_date(metadata, "opened", path),

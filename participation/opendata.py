@@ -42,6 +42,8 @@ def public_state(db, issue, versions=(), siteurl=""):
             "max_agreements": issue.max_agreements,
             "min_circle": issue.min_circle,
             "place": issue.place,
+            "coordinates": ({"latitude": float(issue.coordinates.lat), "longitude": float(issue.coordinates.lon)}
+                            if issue.coordinates else None),
             "municipality": issue.municipality,
             "coordinator": issue.coordinator,
             "opened": issue.opened.isoformat() if issue.opened else None,

@@ -99,4 +99,7 @@ DEFAULTS = {
     "SAMENPLAN_MIN_FILL_SECONDS": 3,  # faster than this is a robot
     "SAMENPLAN_SECURE_COOKIES": 1,  # 0 only for plain-http test set-ups
     "SAMENPLAN_TRUSTED_PROXIES": 0,  # reverse proxies in front of the app whose X-Forwarded-For/-Proto count; 0 = none
+    # A map image on a kwestie page with Coordinates: a URL with {lat} and {lon} (and {width}, {height})
+    # of a static map service of your own; "" = no image, only links (nothing loaded from elsewhere).
+    "SAMENPLAN_STATIC_MAP_URL": "",
 }

@@ -33,7 +33,7 @@ LAYERS = {
     "domain": """accounts audit backup beheer_forms calendar consent council demo digest feeds forms invitations
                  issue_file issues kwestie_page meetings moderation next_steps opendata phases plan search store throttle""",
     # Leaves: import nothing of ours but labels, so anything may import them.
-    "leaf": "__init__ db formats i18n keys labels mail photo poster settings tokens",
+    "leaf": "__init__ db formats i18n keys labels mail photo place poster settings tokens",
 }
 # labels.py is tables of words and no code: a leaf may read it (db.py's data migration
 # renames the values labels.RENAMED lists); i18n.py is the language they are read in

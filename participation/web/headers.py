@@ -5,10 +5,13 @@ can be strict: a page can load only its own stylesheet and images (the
 poster's QR code is a data: URI), post forms only to this host, and be
 framed by nobody (clickjacking on /beheer/). Pages rendered here hold form
 tokens, personal links or coordinator data, so they are never cached; the
-built site (served here only in the demo) keeps its own caching.
+built site (served here only in the demo) keeps its own caching. A static map service of the
+operator's own (SAMENPLAN_STATIC_MAP_URL) is the one other host images may come from.
 """
 
 from flask import current_app, request
+
+from ..place import map_origin
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
@@ -24,8 +27,15 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def csp(settings):
+    """The policy, with the static map's host (if any) allowed as a source of images."""
+    origin = map_origin(settings.get("SAMENPLAN_STATIC_MAP_URL"))
+    return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}") if origin else CSP
+
+
 def add_security_headers(response):
-    for name, value in HEADERS.items():
+    policy = current_app.config.get("CONTENT_SECURITY_POLICY", CSP)
+    for name, value in {**HEADERS, "Content-Security-Policy": policy}.items():
         response.headers.setdefault(name, value)
     if current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
@@ -35,4 +45,5 @@ def add_security_headers(response):
 
 
 def init_app(app):
+    app.config["CONTENT_SECURITY_POLICY"] = csp(app.extensions.get("samenplan.settings", {}))
     app.after_request(add_security_headers)
