@@ -39,6 +39,9 @@ PAGES = [
     ("idea form", "deelnemen/idee", f"/deelnemen/{AZC}/idee", False),
     ("join form with errors", "deelnemen/kring", f"/deelnemen/{AZC}/kring", True),
     ("idea form with errors", "deelnemen/idee", f"/deelnemen/{AZC}/idee", True),
+    ("search with results", "zoeken", "/zoeken/?q=zwaan+cafe", False),
+    ("search with results on pages", "zoeken", f"/zoeken/?kwestie={FUND}&volgorde=nieuw", False),
+    ("search, nothing found", "zoeken", "/zoeken/?q=xyzzy", False),
     ("not found", "error", "/bestaat-niet/", False),
     ("wrong phase", "error", "/deelnemen/kwestie-closed/idee", False),
 ]
