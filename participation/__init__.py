@@ -7,7 +7,7 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
   Top: what serves, builds and runs
     web/            the Flask app: blueprints deelnemen.py and deelnemen_meetings.py (/deelnemen/),
                     beheer.py, beheer_plan.py, beheer_meetings.py and beheer_tekst.py (/beheer/),
-                    static_site.py (output/, in the demo); kwestie.py and resident_forms.py
+                    zoeken.py (/zoeken/, search), static_site.py (output/, in the demo); kwestie.py and resident_forms.py
                     what they share, so none imports another; notify.py
                     what is mailed to members; auth.py, csrf.py, db.py, errors.py,
                     headers.py, negotiate.py
@@ -33,6 +33,7 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
     invitations.py  "Wie vindt dit ook belangrijk?": invitations counted, never to whom
     calendar.py     iCalendar files of a kwestie's meetings
     accounts.py     coordinator and professional accounts (hashed passwords)
+    search.py       search: the words of a query, the index of kwesties, ranked results
     audit.py        the append-only audit log of everything done in /beheer/
     moderation.py   contributions including hidden ones, never an e-mail address
     next_steps.py   what the coordinator should do next for a kwestie ("Wat nu?")

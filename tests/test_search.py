@@ -289,3 +289,27 @@ def test_every_page_has_a_search_form_and_printed_pages_do_not(settings, db, cli
         assert "zoeken" not in open(f"{output}/kwesties/{AZC}/{printed}/index.html", encoding="utf-8").read()
     ideas_page = open(f"{output}/kwesties/{AZC}/ideeen/index.html", encoding="utf-8").read()
     assert f'name="kwestie" value="{AZC}"' in ideas_page and 'value="besproken"' in ideas_page
+
+
+# The build and the rebuild worker index the kwesties --------------------------------------
+
+
+def test_the_build_indexes_the_kwesties_and_the_worker_a_changed_or_withdrawn_one(settings, db):
+    from participation.build import build
+    from participation.rebuild import Rebuilder
+
+    build(settings)
+    assert set(search.public_issues(db)) == {i.slug for i in load_public_issues(settings)}
+    rebuilder = Rebuilder(settings)
+    azc_file = settings["PATH"] + f"/kwesties/{AZC}/kwestie.md"
+    text = open(azc_file, encoding="utf-8").read()
+    with open(azc_file, "w", encoding="utf-8") as file:  # the coordinator's text editor does this
+        file.write(text.replace("Summary: ", "Summary: Nu ook over de fietsbrug. "))
+    store.mark_changed(db, AZC)
+    rebuilder.rebuild_pending()
+    assert ("kwestie", AZC, None) in found(db, "fietsbrug")
+    with open(azc_file, "w", encoding="utf-8") as file:
+        file.write(text.replace("Phase: open", "Phase: draft"))
+    store.mark_changed(db, AZC)
+    rebuilder.rebuild_pending()
+    assert AZC not in search.public_issues(db) and found(db, "fietsbrug") == []
