@@ -17,6 +17,7 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
     build.py        a full build;  rebuild.py  coalescing incremental rebuilds
     cli.py          the `samenplan` command (click);  plan_commands.py  `samenplan plan ...`
     templating.py   registers the Jinja filters and globals on Pelican's and Flask's env
+    charts.py       the charts as inline SVG (a bar in parts, with patterns), for the templates
 
   Domain
     issues.py       kwesties: read content/kwesties/<slug>/kwestie.md
@@ -32,8 +33,8 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
     meetings.py     meetings: announced, their date chosen, signed up for, recorded
     invitations.py  "Wie vindt dit ook belangrijk?": invitations counted, never to whom
     calendar.py     iCalendar files of a kwestie's meetings
-    accounts.py     coordinator and professional accounts (hashed passwords)
     search.py       search: the words of a query, the index of kwesties, ranked results
+    accounts.py     coordinator and professional accounts (hashed passwords)
     audit.py        the append-only audit log of everything done in /beheer/
     moderation.py   contributions including hidden ones, never an e-mail address
     next_steps.py   what the coordinator should do next for a kwestie ("Wat nu?")
@@ -51,7 +52,7 @@ uses the domain and the leaves, the domain the leaves, a leaf nothing of ours
     mail.py         SMTP, or the outbox folder
     poster.py       the poster's public address and QR code
     photo.py        the kwestie's photo: scaled down, upright, without metadata (Pillow)
-"""
     place.py        where a kwestie is: its coordinates, the map links, the static map's URL
+"""
 
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ import datetime
 from . import consent, meetings, opendata, plan, store
 from .formats import maand
 from .i18n import N_, _, ngettext
-from .labels import AGREEMENT_STATUSES, PHASES
+from .labels import AGREEMENT_STATUSES, CHANNELS, PHASES
 
 CHANNEL_TABLES = {"members": N_("mensen in de kring"), "ideas": N_("ideeën"), "questions": N_("vragen"),
                   "objections": N_("bezwaren en zorgen")}
@@ -27,6 +27,7 @@ def summary(db, issue, versions, today):
     for a in agreements:
         by_status[a["status"]] += 1
     return {
+        "concept": concept_count(db, issue.slug),
         "issue": issue,
         "circle": circle,
         "circle_size": sum(circle.values()),
@@ -37,11 +38,44 @@ def summary(db, issue, versions, today):
         "last_adoption": adoptions[-1].data["adopted_at"] if adoptions else None,
         "budget_available": issue.budget,
         "budget_allocated": latest["budget"]["allocated"] if latest else 0,
+        "budget": budget_figures(issue.budget, latest["budget"]["allocated"] if latest else 0),
         "agreements_by_status": by_status,
         "without_response": sum(1 for a in agreements if not a.get("response")),
         "responses": responses(agreements),
         "reviews": reviews(agreements, today),
     }
+
+
+def concept_count(db, slug):
+    """How many concept agreements wait for a round (not yet in the plan)."""
+    return sum(a["status"] == "concept" for a in store.agreements(db, slug))
+
+
+def status_counts(agreements, concept=None):
+    """{"planned": n, "in_progress": n, "done": n, "stopped": n}: the plan's agreements by follow-up
+    status; with `concept` (a count), first the concept agreements not yet adopted."""
+    counts = {**({"concept": concept} if concept is not None else {}), **dict.fromkeys(AGREEMENT_STATUSES, 0)}
+    for a in agreements:
+        counts[a["status"]] += 1
+    return counts
+
+
+def budget_figures(available, allocated, proposed=0):
+    """The budget in the parts a chart shows, in euros, or None without a budget: in the plan
+    ("allocated"), in the concept plan ("proposed"), beyond the budget ("over") and still free.
+    The parts add up to the budget, or to what was spent and proposed when that is more."""
+    if available is None:
+        return None
+    in_plan = min(allocated, available)
+    within = min(proposed, available - in_plan)
+    return {"available": available, "allocated": in_plan, "proposed": within,
+            "over": max(0, allocated + proposed - available), "free": max(0, available - allocated - proposed),
+            "spent": allocated}
+
+
+def concept_cost(db, slug):
+    """What the concept agreements would cost together (those without a cost count as nothing)."""
+    return sum(a["cost"] or 0 for a in store.agreements(db, slug) if a["status"] == "concept")
 
 
 def responses(agreements):
@@ -107,6 +141,11 @@ def contributions_by_channel(db, slug):
     return result
 
 
+def channel_totals(channels):
+    """{"web": n, …}: contributions_by_channel summed over the kinds, every channel (0 included)."""
+    return {channel: sum(counts.get(channel, 0) for counts in channels.values()) for channel in CHANNELS}
+
+
 def report(db, issue, versions, phase_changes):
     """Everything the eindverslag needs: process, contributions, decisions, responses.
     Its sentences are in the current language: call it once per language."""
@@ -129,13 +168,19 @@ def report(db, issue, versions, phase_changes):
         not_adopted.append({"agreement": a, "reason": reason})
     round_ = consent.current_round(db, issue.slug)
     held_and_coming = meetings.for_issue(db, issue.slug)
+    channels = contributions_by_channel(db, issue.slug)
     return {
+        "by_status": status_counts(adopted, concept_count(db, issue.slug)),
+        "budget": budget_figures(issue.budget, latest["budget"]["allocated"] if latest else 0),
+        "rounds": [v for v in versions if v.data["kind"] == "adoption" and v.data.get("consent_round")],
+        "round_figures": consent.round_figures(db, issue.slug, round_) if round_ else None,
         "ideas_left": ideas_left(db, issue.slug, adopted),
         "process": process(issue, versions, phase_changes, held_and_coming),
         "meetings": [{**public_meeting(m), "when": meetings.when(m)} for m in held_and_coming
                      if m["state"] in ("announced", "held")],
         "growth": growth(db, issue.slug),
-        "channels": contributions_by_channel(db, issue.slug),
+        "channels": channels,
+        "channel_totals": channel_totals(channels),
         "circle": store.circle(db, issue.slug),
         "adopted": adopted,
         "not_adopted": not_adopted,

@@ -75,6 +75,8 @@ def page_context(settings, db, issue, versions, plan_unconfirmed=False, today=No
         other_meetings=[m for m in all_meetings if m is not next_meeting],
         meeting_when=meetings.when,  # called as the page is rendered, in its language
         growth=store.circle_growth(db, issue.slug),
+        budget=council.budget_figures(issue.budget, versions[-1].data["budget"]["allocated"] if versions else 0,
+                                      council.concept_cost(db, issue.slug)),
         **MEETING_LABELS,
     )
 

@@ -4,6 +4,7 @@ Both render the same templates from themes/samen/templates, so both get the
 same helpers: `add_to(env)` registers them on any Jinja environment.
 """
 
+from .charts import chart_legend, stacked_bar
 from .formats import datum, euro, kloktijd, maand, tijdstip
 from .i18n import _
 from .labels import AGREEMENT_STATUSES, CHANNELS, DECISIONS, OBJECTION_STATUSES, PHASES, RELATIONS
@@ -29,7 +30,7 @@ FILTERS = {
     "decision_label": labels(DECISIONS),
 }
 
-GLOBALS = {"RELATIONS": RELATIONS}
+GLOBALS = {"RELATIONS": RELATIONS, "stacked_bar": stacked_bar, "chart_legend": chart_legend}
 
 
 def add_to(env):

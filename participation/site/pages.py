@@ -127,8 +127,13 @@ def plan_pages(site_writer, issue, versions, plan_error, plan_unconfirmed=False)
     folder = Path("kwesties") / issue.slug / "plan"
     # It shows the kwestie and its plan versions, nothing of the database: a new idea leaves it as it was.
     inputs = (issue, [v.sha256 for v in versions], plan_error, plan_unconfirmed)
+    latest = versions[-1].data if versions else None
+    # The charts show the newest version's figures: in the inputs through its sha256.
     written = site_writer.render(folder / "index.html", "plan", issue=issue, inputs=inputs,
                                  current_plan=versions[-1] if versions else None,
+                                 budget=council.budget_figures(latest["budget"]["available"],
+                                                               latest["budget"]["allocated"]) if latest else None,
+                                 by_status=council.status_counts(latest["agreements"]) if latest else None,
                                  plan_error=plan_error, plan_unconfirmed=plan_unconfirmed,
                                  each_language=lambda lang: {"history": plan_history(versions)})
     for version in versions:
