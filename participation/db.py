@@ -347,54 +347,64 @@ def _announced_meetings(db):
 
 # The search index (search.py searches it): an FTS5 table with a row per kwestie, idea,
 # question (with its answers), agreement and meeting as the public sees it. Triggers keep it
-# current in the same transaction as the change; each kind's row has rowid = id * SEARCH_KINDS
-# + its code, so a trigger finds it without a scan. Kwesties are files: the build indexes them.
-SEARCH_CODES = {"kwestie": 0, "idea": 1, "question": 2, "agreement": 3, "meeting": 4}
-SEARCH_KINDS = 8  # (the SQL below writes it as 8)
+# current in the same transaction as the change. A row's rowid is its kind's code times 2**40
+# plus its id: a trigger finds it without a scan, a kind is a rowid range (no column read),
+# and the highest rowids are the few kwesties, agreements and meetings, then the newest
+# questions and ideas (see search.RANK_WINDOW). `kwestie` holds 'k' || hex(slug), one token,
+# so "only this kwestie" is part of the MATCH instead of a read of every row found.
+SEARCH_CODES = {"idea": 1, "question": 2, "meeting": 3, "agreement": 4, "kwestie": 5}
+SEARCH_STEP = 2 ** 40
 SEARCH_TABLES = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(title, body, author, kind UNINDEXED, issue UNINDEXED, "
-    "number UNINDEXED, created_at UNINDEXED, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
-    # The kwesties indexed (public ones only, as the last build saw them) and their text's digest.
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(title, body, author, kwestie, kind UNINDEXED, "
+    "issue UNINDEXED, number UNINDEXED, created_at UNINDEXED, tokenize = 'unicode61 remove_diacritics 2', "
+    "prefix = '2 3')",
+    # Every kwestie the builds saw, whether it is public, and its text's digest (search.index_issues).
     "CREATE TABLE IF NOT EXISTS search_kwesties (id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, "
-    "digest TEXT NOT NULL)",
+    "digest TEXT NOT NULL, public INTEGER NOT NULL DEFAULT 1)",
 ]
+
+
+def _search_row(kind, key, title, body, author, table):
+    return (f"SELECT {key} + {SEARCH_CODES[kind] * SEARCH_STEP}, {title}, {body}, {author}, "
+            f"'k' || hex({table}.issue), '{kind}', {table}.issue, {table}.number, {table}.created_at FROM ")
+
 
 # What the public sees of each kind, as SELECTs into the index; `{where}` picks the rows.
 SEARCH_ROWS = {
-    "idea": "SELECT id * 8 + 1, title, coalesce(body, ''), coalesce(author_name, ''), 'idea', issue, number, "
-            "created_at FROM ideas WHERE hidden_at IS NULL AND withdrawn_at IS NULL AND {where}",
-    "question": "SELECT q.id * 8 + 2, q.text, coalesce((SELECT group_concat(a.text, ' ') FROM answers a "
-                "WHERE a.question_id = q.id), ''), coalesce(q.author_name, ''), 'question', q.issue, q.number, "
-                "q.created_at FROM questions q WHERE q.hidden_at IS NULL AND q.withdrawn_at IS NULL AND {where}",
-    "agreement": "SELECT id * 8 + 3, what, trim(coalesce(who, '') || ' ' || coalesce(when_text, '')), '', "
-                 "'agreement', issue, number, created_at FROM agreements WHERE {where}",
-    "meeting": "SELECT id * 8 + 4, coalesce(title, ''), trim(coalesce(account, '') || ' ' || "
-               "coalesce(information, '') || ' ' || coalesce(plan_part, '')), '', 'meeting', issue, number, "
-               "created_at FROM meetings WHERE cancelled_at IS NULL AND number IS NOT NULL AND {where}",
+    "idea": _search_row("idea", "id", "title", "coalesce(body, '')", "coalesce(author_name, '')", "ideas")
+    + "ideas WHERE hidden_at IS NULL AND withdrawn_at IS NULL AND {where}",
+    "question": _search_row("question", "q.id", "q.text", "coalesce((SELECT group_concat(a.text, ' ') FROM answers a "
+                            "WHERE a.question_id = q.id), '')", "coalesce(q.author_name, '')", "q")
+    + "questions q WHERE q.hidden_at IS NULL AND q.withdrawn_at IS NULL AND {where}",
+    "agreement": _search_row("agreement", "id", "what", "trim(coalesce(who, '') || ' ' || coalesce(when_text, ''))",
+                             "''", "agreements") + "agreements WHERE {where}",
+    "meeting": _search_row("meeting", "id", "coalesce(title, '')", "trim(coalesce(account, '') || ' ' || "
+                           "coalesce(information, '') || ' ' || coalesce(plan_part, ''))", "''", "meetings")
+    + "meetings WHERE cancelled_at IS NULL AND number IS NOT NULL AND {where}",
 }
-SEARCH_INSERT = "INSERT INTO search (rowid, title, body, author, kind, issue, number, created_at) "
+SEARCH_INSERT = "INSERT INTO search (rowid, title, body, author, kwestie, kind, issue, number, created_at) "
 SEARCH_SOURCES = {"idea": ("ideas", "id"), "question": ("questions", "q.id"), "agreement": ("agreements", "id"),
-          "meeting": ("meetings", "id")}
+                  "meeting": ("meetings", "id")}
 
 
 def _search_triggers():
     """Triggers that put a row into the index again whenever its source changes."""
     statements = []
     for kind, (table, key) in SEARCH_SOURCES.items():
-        code = SEARCH_CODES[kind]
-        again = f"DELETE FROM search WHERE rowid = {{row}}.id * 8 + {code}; " + SEARCH_INSERT + SEARCH_ROWS[kind].format(
-            where=f"{key} = {{row}}.id") + ";"
+        rowid = f"{{row}}.id + {SEARCH_CODES[kind] * SEARCH_STEP}"
+        again = (f"DELETE FROM search WHERE rowid = {rowid}; " + SEARCH_INSERT
+                 + SEARCH_ROWS[kind].format(where=f"{key} = {{row}}.id") + ";")
         statements += [
             f"CREATE TRIGGER IF NOT EXISTS search_{table}_insert AFTER INSERT ON {table} BEGIN "
             f"{again.format(row='new')} END",
             f"CREATE TRIGGER IF NOT EXISTS search_{table}_update AFTER UPDATE ON {table} BEGIN "
-            f"DELETE FROM search WHERE rowid = old.id * 8 + {code}; {again.format(row='new')} END",
+            f"DELETE FROM search WHERE rowid = {rowid.format(row='old')}; {again.format(row='new')} END",
             f"CREATE TRIGGER IF NOT EXISTS search_{table}_delete AFTER DELETE ON {table} BEGIN "
-            f"DELETE FROM search WHERE rowid = old.id * 8 + {code}; END",
+            f"DELETE FROM search WHERE rowid = {rowid.format(row='old')}; END",
         ]
     # An answer is part of its question's row.
-    question = ("DELETE FROM search WHERE rowid = {row}.question_id * 8 + 2; " + SEARCH_INSERT
-                + SEARCH_ROWS["question"].format(where="q.id = {row}.question_id") + ";")
+    question = (f"DELETE FROM search WHERE rowid = {{row}}.question_id + {SEARCH_CODES['question'] * SEARCH_STEP}; "
+                + SEARCH_INSERT + SEARCH_ROWS["question"].format(where="q.id = {row}.question_id") + ";")
     for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
         statements.append(f"CREATE TRIGGER IF NOT EXISTS search_answers_{event.lower()} AFTER {event} ON answers "
                           f"BEGIN {question.format(row=row)} END")

@@ -27,8 +27,8 @@ WEIGHTS = (5.0, 1.0, 0.5)  # bm25: a word in the title counts more than one in t
 PER_PAGE = 20
 MAX_WORDS = 8
 MAX_QUERY = 200  # characters read of a query
-MARK = ("\ue000", "\ue001")  # around a match in a snippet, until it is escaped and marked up
-MARKED = re.compile("\ue000([^\ue000\ue001]*)\ue001")
+TOKEN = re.compile(r"([^\W_]+)")  # a word, as FTS5's unicode61 tokenizer cuts them
+SNIPPET_WORDS = 24
 
 
 def rebuild(db, issues):
@@ -67,26 +67,31 @@ def plain(html_text):
 
 def index_issues(db, issues, *, complete=True):
     """Index the public kwesties whose text changed; complete: `issues` are all of them, so a
-    kwestie no longer among them (made draft, removed) leaves the index."""
+    kwestie no longer among them (made draft, removed) is no longer found, nor what was sent to it."""
     with database.write(db):
-        known = dict(db.execute("SELECT slug, digest FROM search_kwesties").fetchall())
+        known = {slug: (digest, public) for slug, digest, public in
+                 db.execute("SELECT slug, digest, public FROM search_kwesties")}
         for issue in issues:
             title, text = issue_text(issue)
             digest = hashlib.sha256(f"{issue.opened}\0{title}\0{text}".encode()).hexdigest()
-            if known.get(issue.slug) != digest:
+            if known.get(issue.slug) != (digest, 1):
                 _index_issue(db, issue, title, text, digest)
         if complete:
-            for slug in set(known) - {issue.slug for issue in issues}:
+            for slug in {slug for slug, (_, public) in known.items() if public} - {issue.slug for issue in issues}:
                 remove_issue(db, slug)
 
 
+def _rowid(id_):
+    return id_ + database.SEARCH_CODES["kwestie"] * database.SEARCH_STEP
+
+
 def _index_issue(db, issue, title, text, digest):
-    db.execute("INSERT INTO search_kwesties (slug, digest) VALUES (?, ?) "
-               "ON CONFLICT (slug) DO UPDATE SET digest = excluded.digest", [issue.slug, digest])
+    db.execute("INSERT INTO search_kwesties (slug, digest, public) VALUES (?, ?, 1) "
+               "ON CONFLICT (slug) DO UPDATE SET digest = excluded.digest, public = 1", [issue.slug, digest])
     id_ = db.execute("SELECT id FROM search_kwesties WHERE slug = ?", [issue.slug]).fetchone()[0]
-    db.execute("DELETE FROM search WHERE rowid = ?", [id_ * database.SEARCH_KINDS])
-    db.execute(database.SEARCH_INSERT + "VALUES (?, ?, ?, '', 'kwestie', ?, NULL, ?)",
-               [id_ * database.SEARCH_KINDS, title, text, issue.slug, str(issue.opened or "")])
+    db.execute("DELETE FROM search WHERE rowid = ?", [_rowid(id_)])
+    db.execute(database.SEARCH_INSERT + "VALUES (?, ?, ?, '', ?, 'kwestie', ?, NULL, ?)",
+               [_rowid(id_), title, text, token(issue.slug), issue.slug, str(issue.opened or "")])
 
 
 def remove_issue(db, slug):
@@ -94,8 +99,18 @@ def remove_issue(db, slug):
     with database.write(db):
         row = db.execute("SELECT id FROM search_kwesties WHERE slug = ?", [slug]).fetchone()
         if row:
-            db.execute("DELETE FROM search WHERE rowid = ?", [row[0] * database.SEARCH_KINDS])
-            db.execute("DELETE FROM search_kwesties WHERE slug = ?", [slug])
+            db.execute("DELETE FROM search WHERE rowid = ?", [_rowid(row[0])])
+            db.execute("UPDATE search_kwesties SET public = 0, digest = '' WHERE slug = ?", [slug])
+
+
+def token(slug):
+    """The one word the index's kwestie column holds for a slug (as db.py's triggers write it)."""
+    return "k" + slug.encode().hex()
+
+
+def public_issues(db):
+    """The kwesties the last build found public: what they are and what was sent to them may be found."""
+    return [slug for (slug,) in db.execute("SELECT slug FROM search_kwesties WHERE public ORDER BY slug")]
 
 
 # Queries --------------------------------------------------------------------
@@ -104,14 +119,14 @@ def remove_issue(db, slug):
 def words(query):
     """The words of what was typed, as FTS5 sees words: letters and digits; at most MAX_WORDS."""
     text = unicodedata.normalize("NFKC", (query or "")[:MAX_QUERY])
-    return re.findall(r"[^\W_]+", text)[:MAX_WORDS]
+    return TOKEN.findall(text)[:MAX_WORDS]
 
 
 def match_expression(found_words, any_word=False):
     """An FTS5 query for the words: each quoted (so no word is an operator), each a prefix
-    from two letters on; all words must occur, or any with any_word."""
+    from two letters on; all words must occur, or any with any_word; in the text columns only."""
     terms = [f'"{w}"*' if len(w) > 1 else f'"{w}"' for w in found_words]
-    return (" OR " if any_word else " ").join(terms)
+    return "{title body author} : (" + (" OR " if any_word else " ").join(terms) + ")"
 
 
 ORDERS = {
@@ -125,63 +140,112 @@ DISCUSSED = (
     "WHERE o.agreement_id = a.id)), 0) FROM agreements a, json_each(a.from_ideas) j "
     "WHERE a.issue = s.issue AND j.value = s.number) ELSE 0 END"
 )
+RANK_WINDOW = 2000  # items: more found than this, the best of the highest rowids are ranked (see db.py)
 
 
-def search(db, query, *, issues, kwestie=None, kind=None, order="relevant", page=1, per_page=PER_PAGE):
-    """Search the index. issues: the slugs that may be shown (public kwesties); kwestie, kind:
-    only that kwestie, only that kind; order: relevant, nieuw (newest first) or besproken (most
-    taken up); page from 1. Without words, every row of the kwestie/kind in that order
-    (the ideas of one kwestie, newest first).
+def search(db, query, *, kwestie=None, kind=None, order="relevant", page=1, per_page=PER_PAGE):
+    """Search what the public kwesties show. kwestie, kind: only that kwestie, only that kind;
+    order: relevant, nieuw (newest first) or besproken (ideas most taken up first); page from 1.
+    Without words and with a kwestie: its items in that order (its ideas, newest first).
+
+    When more than RANK_WINDOW items have the words, only the RANK_WINDOW with the highest
+    rowids are put in order: every kwestie, agreement and meeting found, then the newest
+    questions and ideas (ranking all of 70,000 would take seconds); `total` still counts all.
 
     Returns {"words", "total", "page", "pages", "results": [{kind, issue, number, title,
-    snippet, author, created_at, discussed}], "any_word"}: when no row has all the words, rows with any of them.
+    snippet, author, created_at, discussed}], "any_word"}: when no item has all the words,
+    those with any of them.
     """
     found = words(query)
-    slugs = [s for s in issues if kwestie is None or s == kwestie]
+    public = public_issues(db)
     result = {"words": found, "total": 0, "page": 1, "pages": 0, "results": [], "any_word": False}
-    if not slugs or not (found or kwestie):
+    if not (found or kwestie) or (kwestie is not None and kwestie not in public):
         return result
     order = order if order in ORDERS else "relevant"
     if not found and order == "relevant":
         order = "nieuw"
-    where, params = [f"s.issue IN ({','.join('?' * len(slugs))})"], list(slugs)
-    if kind:
-        where.append("s.kind = ?")
-        params.append(kind)
+    where, params = ["search MATCH ?"], []
+    if kind in database.SEARCH_CODES:
+        where.append("s.rowid >= ? AND s.rowid < ?")
+        params += [database.SEARCH_CODES[kind] * database.SEARCH_STEP, (database.SEARCH_CODES[kind] + 1)
+                   * database.SEARCH_STEP]
     for any_word in (False, True) if len(found) > 1 else (False,):
-        match = [match_expression(found, any_word)] if found else []
-        condition = " AND ".join((["search MATCH ?"] if found else []) + where)
-        total = db.execute(f"SELECT count(*) FROM search s WHERE {condition}", match + params).fetchone()[0]
+        match = _match(db, found, any_word, kwestie, public)
+        total = db.execute(f"SELECT count(*) FROM search s WHERE {' AND '.join(where)}", [match, *params]).fetchone()[0]
         if total:
             result["any_word"] = any_word
             break
     if not total:
         return result
-    pages = math.ceil(total / per_page)
+    if total > RANK_WINDOW:  # the lowest rowid still ranked
+        where.append("s.rowid >= ?")
+        params.append(db.execute(f"SELECT s.rowid FROM search s WHERE {' AND '.join(where[:-1])} "
+                                 "ORDER BY s.rowid DESC LIMIT 1 OFFSET ?", [match, *params, RANK_WINDOW - 1]
+                                 ).fetchone()[0])
+    pages = math.ceil(min(total, RANK_WINDOW) / per_page)
     page = min(max(1, page), pages)
-    rank = f"bm25(search, {', '.join(map(str, WEIGHTS))})" if found else "0"
-    # From the text (an idea's explanation, a question's answers); where only the title matched,
-    # FTS5 gives the start of the text.
-    snippet = f"snippet(search, 1, '{MARK[0]}', '{MARK[1]}', '…', 24)" if found else "substr(s.body, 1, 160)"
-    author = f"highlight(search, 2, '{MARK[0]}', '{MARK[1]}')" if found else "s.author"
-    title = f"highlight(search, 0, '{MARK[0]}', '{MARK[1]}')" if found else "s.title"
-    rows = db.execute(
-        f"SELECT s.kind, s.issue, s.number, {title}, {snippet}, {author}, s.created_at, {rank} AS rank, "
-        f"{DISCUSSED} AS discussed "
-        f"FROM search s WHERE {condition} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?",
-        match + params + [per_page, (page - 1) * per_page]).fetchall()
+    # First the page's rowids in order, then snippets for those alone: in one query SQLite
+    # would make a snippet of every item found before it sorts them.
+    ordered = [row[0] for row in db.execute(
+        f"SELECT s.rowid{', ' + DISCUSSED + ' AS discussed' if order == 'besproken' else ''} FROM search s "
+        f"WHERE {' AND '.join(where)} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?",
+        [match, *params, per_page, (page - 1) * per_page]).fetchall()]
+    # Their text by rowid (no MATCH: FTS5 would find every item again for each snippet).
+    shown = {row[0]: row[1:] for row in db.execute(
+        f"SELECT s.rowid, s.kind, s.issue, s.number, s.title, s.body, s.author, s.created_at, "
+        f"{DISCUSSED if order == 'besproken' else 0} FROM search s WHERE s.rowid IN "
+        f"({','.join('?' * len(ordered))})", ordered)}
+    prefixes = [fold(w) for w in found]
+    rows = [(k, slug, number, highlight(t, prefixes), snippet(b, prefixes), highlight(a, prefixes), created, d)
+            for k, slug, number, t, b, a, created, d in (shown[r] for r in ordered)]
     result.update(total=total, page=page, pages=pages, results=[
-        {"kind": k, "issue": slug, "number": number, "title": marked(t), "snippet": marked(s),
-         "author": marked(a), "created_at": created, "discussed": discussed}
-        for k, slug, number, t, s, a, created, _, discussed in rows])
+        {"kind": k, "issue": slug, "number": number, "title": t, "snippet": sn, "author": a,
+         "created_at": created, "discussed": discussed}
+        for k, slug, number, t, sn, a, created, discussed in rows if slug in public])
     return result
 
 
-def marked(text):
-    """Text with FTS5's match markers, escaped, the matches in <mark> (a marker someone typed
-    themselves is dropped, so the tags always pair)."""
-    text = MARKED.sub(r"<mark>\1</mark>", str(escape(text or "")))
-    return Markup(text.replace(MARK[0], "").replace(MARK[1], ""))
+def _match(db, found, any_word, kwestie, public):
+    """The MATCH: the words, in that kwestie or not in one that is no longer public."""
+    match = match_expression(found, any_word) if found else ""
+    if kwestie is not None:
+        scope = f'kwestie : "{token(kwestie)}"'
+        return f"{match} AND {scope}" if match else scope
+    hidden = [slug for (slug,) in db.execute("SELECT slug FROM search_kwesties WHERE NOT public")]
+    if hidden:
+        match += ' NOT kwestie : (' + " OR ".join(f'"{token(slug)}"' for slug in hidden) + ")"
+    return match
+
+
+def fold(word):
+    """A word as the index compares it: without diacritics, in lower case (unicode61
+    remove_diacritics 2)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold()
+
+
+def _matches(token, prefixes):
+    folded = fold(token)
+    return any(folded.startswith(p) if len(p) > 1 else folded == p for p in prefixes)
+
+
+def highlight(text, prefixes):
+    """The text, escaped, with the words that match in <mark>."""
+    parts = TOKEN.split(text or "")  # words at the odd places
+    return Markup("".join(
+        (f"<mark>{escape(part)}</mark>" if i % 2 and _matches(part, prefixes) else str(escape(part)))
+        for i, part in enumerate(parts)))
+
+
+def snippet(text, prefixes, size=SNIPPET_WORDS):
+    """About `size` words of the text around its first match (its start when none), marked."""
+    text = " ".join((text or "").split())
+    spans = [m.span() for m in TOKEN.finditer(text)]
+    first = next((i for i, (a, b) in enumerate(spans) if _matches(text[a:b], prefixes)), 0)
+    start = max(0, min(first - size // 4, len(spans) - size))
+    if not spans:
+        return Markup("")
+    begin, end = spans[start][0], spans[min(len(spans), start + size) - 1][1]
+    return Markup(("…" if begin else "") + highlight(text[begin:end], prefixes) + ("…" if end < len(text) else ""))
 
 
 def grouped(results):
@@ -195,8 +259,3 @@ def grouped(results):
 def page_of(number, per_page):
     """The page of /ideeen/ or /vragen/ a number is on (oldest first, every number has a place)."""
     return max(1, math.ceil(number / per_page))
-
-
-def public_issues(db):
-    """The kwesties the last build indexed: the public ones, whose contributions may be found."""
-    return [slug for (slug,) in db.execute("SELECT slug FROM search_kwesties ORDER BY slug")]

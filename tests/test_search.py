@@ -28,7 +28,6 @@ def indexed(settings, db):
 
 def found(db, query, **kwargs):
     """(kind, kwestie, number) of every result, best first."""
-    kwargs.setdefault("issues", search.public_issues(db))
     return [(r["kind"], r["issue"], r["number"]) for r in search.search(db, query, **kwargs)["results"]]
 
 
@@ -44,16 +43,22 @@ def test_an_idea_is_found_by_the_start_of_a_word_without_its_accents(indexed):
 
 def test_the_match_is_marked_and_the_rest_escaped(indexed):
     store.add_idea(indexed, AZC, title="<b>Speeltuin</b> & meer", body="Een plek om te <i>spelen</i> voor iedereen")
-    result = search.search(indexed, "spelen", issues=[AZC])["results"][0]
+    result = search.search(indexed, "spelen", kwestie=AZC)["results"][0]
     assert str(result["snippet"]) == "Een plek om te &lt;i&gt;<mark>spelen</mark>&lt;/i&gt; voor iedereen"
     assert str(result["title"]) == "&lt;b&gt;Speeltuin&lt;/b&gt; &amp; meer"
 
 
-def test_a_marker_typed_by_someone_does_not_open_a_mark(indexed):
-    store.add_idea(indexed, AZC, title="Bankje \ue000 bij de vijver", body="bankje")
-    result = search.search(indexed, "vijver", issues=[AZC])["results"][0]
-    assert "<mark>" in str(result["title"])
-    assert str(result["title"]).count("<mark>") == str(result["title"]).count("</mark>") == 1
+def test_the_words_found_are_marked_as_the_index_matched_them():
+    assert str(search.highlight("Het Café en de cafetaria", [search.fold("CAFE")])) == \
+        "Het <mark>Café</mark> en de <mark>cafetaria</mark>"
+    assert str(search.highlight("a b ab", ["a"])) == "<mark>a</mark> b ab"  # one letter: the whole word
+
+
+def test_a_snippet_is_the_text_around_the_first_match():
+    text = " ".join(f"woord{i}" for i in range(100)) + " speeltuin " + " ".join(f"w{i}" for i in range(100))
+    snippet = str(search.snippet(text, ["speel"], size=10))
+    assert snippet.startswith("…woord98 woord99 <mark>speeltuin</mark> w0") and snippet.endswith("w6…")
+    assert str(search.snippet("Kort en goed", ["x"])) == "Kort en goed"  # no match: the start, all of it
 
 
 def test_a_question_is_found_by_its_answer(indexed):
@@ -67,7 +72,7 @@ def test_a_question_is_found_by_its_answer(indexed):
 
 def test_agreements_meetings_and_the_kwestie_itself_are_found(settings, indexed, proposing):
     search.index_issues(indexed, load_public_issues(settings))
-    assert ("agreement", proposing, 1) in found(indexed, "koffieochtend", issues=[proposing])
+    assert ("agreement", proposing, 1) in found(indexed, "koffieochtend", kwestie=proposing)
     meeting = meetings.record_past(indexed, AZC, held_on=datetime.date(2026, 11, 2), place="Buurthuis",
                                    attendance={"resident": 12}, account="We spraken over de fietsenstalling.")
     assert ("meeting", AZC, meeting) in found(indexed, "fietsenstalling")
@@ -132,7 +137,6 @@ def test_another_kwestie_is_left_out_when_one_is_asked_for(indexed):
     store.add_idea(indexed, FUND, title="Fietsenrek bij de school")
     assert {k for _, k, _ in found(indexed, "fietsenrek")} == {AZC, FUND}
     assert {k for _, k, _ in found(indexed, "fietsenrek", kwestie=FUND)} == {FUND}
-    assert found(indexed, "fietsenrek", issues=[AZC], kwestie=FUND) == []
 
 
 # Whatever is typed ------------------------------------------------------------------------
@@ -145,13 +149,13 @@ ODD = ['"', '""', '"speel', "speel*", "*", "NOT", "speel NOT", "AND OR", "(", "a
 @pytest.mark.parametrize("query", ODD)
 def test_any_query_gives_results_or_an_empty_list(indexed, query):
     store.add_idea(indexed, AZC, title="Speeltuin", body="Een tuin om te spelen, woord")
-    result = search.search(indexed, query, issues=[AZC, FUND])
+    result = search.search(indexed, query)
     assert isinstance(result["results"], list) and result["total"] == len(result["results"])
 
 
 def test_words_are_quoted_so_operators_are_words(indexed):
     number = store.add_idea(indexed, AZC, title="Nota: niet zonder overleg")
-    assert search.match_expression(search.words('speel" OR (tuin')) == '"speel"* "OR"* "tuin"*'
+    assert search.match_expression(search.words('speel" OR (tuin')) == '{title body author} : ("speel"* "OR"* "tuin"*)'
     # As an operator NOT would leave this idea out (it has "niet"); as a word it finds "Nota".
     assert found(indexed, "overleg NOT niet") == [("idea", AZC, number)]
 
@@ -159,7 +163,7 @@ def test_words_are_quoted_so_operators_are_words(indexed):
 def test_when_no_row_has_every_word_rows_with_any_are_shown_and_said(indexed):
     a = store.add_idea(indexed, AZC, title="Een speeltuin")
     b = store.add_idea(indexed, AZC, title="Een moestuin")
-    result = search.search(indexed, "speeltuin moestuin", issues=[AZC])
+    result = search.search(indexed, "speeltuin moestuin", kwestie=AZC)
     assert result["any_word"] and {r["number"] for r in result["results"]} == {a, b}
 
 
@@ -168,16 +172,17 @@ def test_when_no_row_has_every_word_rows_with_any_are_shown_and_said(indexed):
 
 def test_the_ideas_of_one_kwestie_newest_first_without_words(indexed):
     numbers = [store.add_idea(indexed, AZC, title=f"Idee {i}") for i in range(3)]
-    result = search.search(indexed, "", issues=[AZC], kwestie=AZC, kind="idea", order="nieuw")
+    result = search.search(indexed, "", kwestie=AZC, kind="idea", order="nieuw")
     existing = [r["number"] for r in result["results"]]
     assert existing[:3] == numbers[::-1]
 
 
-def test_most_discussed_puts_the_idea_the_plan_took_up_first(indexed, proposing):
+def test_most_discussed_puts_the_idea_the_plan_took_up_first(settings, indexed, proposing):
+    search.index_issues(indexed, load_public_issues(settings))
     plain = store.add_idea(indexed, proposing, title="Een bankje bij de bushalte")
     taken = store.add_idea(indexed, proposing, title="Een bankje bij de kerk")
     store.add_agreement(indexed, proposing, what="Twee bankjes", from_ideas=[taken])
-    result = search.search(indexed, "bankje", issues=[proposing], kind="idea", order="besproken")
+    result = search.search(indexed, "bankje", kwestie=proposing, kind="idea", order="besproken")
     assert [r["number"] for r in result["results"]] == [taken, plain]
     assert result["results"][0]["discussed"] == 1
 
@@ -185,11 +190,11 @@ def test_most_discussed_puts_the_idea_the_plan_took_up_first(indexed, proposing)
 def test_results_come_a_page_at_a_time(indexed):
     for i in range(25):
         store.add_idea(indexed, AZC, title=f"Bloembak {i}")
-    first = search.search(indexed, "bloembak", issues=[AZC], per_page=10)
-    last = search.search(indexed, "bloembak", issues=[AZC], per_page=10, page=99)
+    first = search.search(indexed, "bloembak", kwestie=AZC, per_page=10)
+    last = search.search(indexed, "bloembak", kwestie=AZC, per_page=10, page=99)
     assert (first["total"], first["pages"], len(first["results"])) == (25, 3, 10)
     assert (last["page"], len(last["results"])) == (3, 5)
-    seen = {r["number"] for p in (1, 2, 3) for r in search.search(indexed, "bloembak", issues=[AZC], per_page=10,
+    seen = {r["number"] for p in (1, 2, 3) for r in search.search(indexed, "bloembak", kwestie=AZC, per_page=10,
                                                                      page=p)["results"]}
     assert len(seen) == 25
 
@@ -313,3 +318,23 @@ def test_the_build_indexes_the_kwesties_and_the_worker_a_changed_or_withdrawn_on
     store.mark_changed(db, AZC)
     rebuilder.rebuild_pending()
     assert AZC not in search.public_issues(db) and found(db, "fietsbrug") == []
+
+
+def test_with_more_found_than_the_window_the_agreements_and_newest_ideas_are_ranked(indexed, proposing,
+                                                                                      settings, monkeypatch):
+    search.index_issues(indexed, load_public_issues(settings))
+    monkeypatch.setattr(search, "RANK_WINDOW", 5)
+    ideas = [store.add_idea(indexed, proposing, title=f"Tegels in straat {i}") for i in range(10)]
+    store.add_agreement(indexed, proposing, what="Nieuwe tegels")
+    result = search.search(indexed, "tegels", kwestie=proposing, per_page=3)
+    assert result["total"] == 11 and result["pages"] == 2  # all counted, five put in order
+    ranked = {(r["kind"], r["number"]) for p in (1, 2) for r in search.search(
+        indexed, "tegels", kwestie=proposing, per_page=3, page=p)["results"]}
+    assert ranked == {("agreement", 3), *(("idea", n) for n in ideas[-4:])}
+
+
+def test_one_kind_only(indexed, proposing, settings):
+    search.index_issues(indexed, load_public_issues(settings))
+    store.add_idea(indexed, proposing, title="Koffieochtend elke week")
+    assert {kind for kind, _, _ in found(indexed, "koffieochtend", kwestie=proposing)} == {"idea", "agreement"}
+    assert found(indexed, "koffieochtend", kind="agreement") == [("agreement", proposing, 1)]

@@ -37,7 +37,7 @@ def results():
     page = int(args["pagina"]) if args.get("pagina", "").isascii() and args.get("pagina", "").isdigit() \
         and len(args["pagina"]) < 7 else 1
     query = args.get("q", "")
-    found = search.search(db, query, issues=public, kwestie=kwestie, kind=kind, order=order, page=page)
+    found = search.search(db, query, kwestie=kwestie, kind=kind, order=order, page=page)
     groups = []
     for slug, rows in search.grouped(found["results"]):
         issue = issues.get(slug)
