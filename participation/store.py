@@ -513,6 +513,7 @@ def remove_name(db, table, slug, number):
         cursor = db.execute(f"update {table} set author_name = null where issue = ? and number = ?",
                             [slug, number])
         if cursor.rowcount:
+            search.optimize(db)  # out of the search index's file too, as erase_details does
             _mark_changed(db, slug)
     return cursor.rowcount == 1
 
