@@ -96,3 +96,22 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
+
+
+COORDINATOR = ("marieke", "een-lang-wachtwoord")  # (username, password) of with_coordinator's account
+
+
+def with_coordinator(server):
+    """The server, not started yet, as the end-to-end tests want it: a coordinator account
+    (COORDINATOR), no wait before a form may be sent, and plain-http cookies."""
+    from participation import accounts
+    from participation import db as database
+
+    server.env["SAMENPLAN_MIN_FILL_SECONDS"] = "0"  # a test types faster than a person
+    server.env["SAMENPLAN_SECURE_COOKIES"] = "0"  # plain http: requests sends no Secure cookie to 127.0.0.1
+    db = database.connect(server.env["SAMENPLAN_DATABASE"])
+    try:
+        accounts.create_user(db, *COORDINATOR, "coordinator", "Marieke Sloot")
+    finally:
+        db.close()
+    return server

@@ -18,17 +18,21 @@ from .support import ROOT
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
-def test_production_bench_runs_every_section():
+def run_tiny(script):
+    """bench/<script> --tiny, with gunicorn and wrk (installed when this runs as root with apt)."""
     if not GUNICORN.exists():
         unavailable(f"gunicorn not found at {GUNICORN}: pip install -e '.[production]'")
     if not shutil.which("wrk") and as_root_with_apt():
         apt_install("wrk")
     if not shutil.which("wrk"):
         unavailable("wrk not found: install it (sudo apt-get install wrk)")
+    return subprocess.run([sys.executable, str(ROOT / "bench" / script), "--tiny"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("SAMENPLAN_")})
 
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "production.py"), "--tiny"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300,
-                            env={k: v for k, v in os.environ.items() if not k.startswith("SAMENPLAN_")})
+
+def test_production_bench_runs_every_section():
+    result = run_tiny("production.py")
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
@@ -40,16 +44,7 @@ def test_production_bench_runs_every_section():
 
 def test_search_bench_runs_and_names_every_query_type():
     """bench/search.py --tiny: a site of 10 kwesties x 100, its anchor, wrk, a verdict."""
-    if not GUNICORN.exists():
-        unavailable(f"gunicorn not found at {GUNICORN}: pip install -e '.[production]'")
-    if not shutil.which("wrk") and as_root_with_apt():
-        apt_install("wrk")
-    if not shutil.which("wrk"):
-        unavailable("wrk not found: install it (sudo apt-get install wrk)")
-
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "search.py"), "--tiny"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300,
-                            env={k: v for k, v in os.environ.items() if not k.startswith("SAMENPLAN_")})
+    result = run_tiny("search.py")
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout

@@ -19,27 +19,19 @@ from pathlib import Path
 import pytest
 import requests
 
-from participation import accounts
 from participation import db as database
 from participation.formats import LOCAL_TIME, datum
 
-from .support import AZC, ROOT, Server, form_token_from, wait_for
+from .support import AZC, COORDINATOR, ROOT, Server, form_token_from, wait_for, with_coordinator
 
-USERNAME, PASSWORD = "marieke", "een-lang-wachtwoord"
+USERNAME, PASSWORD = COORDINATOR
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 LINK = re.compile(r"http://127\.0\.0\.1:\d+(/(?:[a-z]{2}/)?deelnemen/\S+)")
 
 
 @pytest.fixture
 def server(tmp_path):
-    server = Server(tmp_path)
-    server.env["SAMENPLAN_MIN_FILL_SECONDS"] = "0"  # a test types faster than a person
-    server.env["SAMENPLAN_SECURE_COOKIES"] = "0"  # plain http: requests sends no Secure cookie to 127.0.0.1
-    db = database.connect(server.env["SAMENPLAN_DATABASE"])
-    try:
-        accounts.create_user(db, USERNAME, PASSWORD, "coordinator", "Marieke Sloot")
-    finally:
-        db.close()
+    server = with_coordinator(Server(tmp_path))
     server.start()
     yield server
     server.stop()

@@ -10,25 +10,16 @@ import re
 import pytest
 import requests
 
-from participation import accounts
-from participation import db as database
 
-from .support import AZC, Server, form_token_from, wait_for
+from .support import AZC, COORDINATOR, Server, form_token_from, wait_for, with_coordinator
 
-USERNAME, PASSWORD = "marieke", "een-lang-wachtwoord"
+USERNAME, PASSWORD = COORDINATOR
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("zoeken"))
-    server.env["SAMENPLAN_MIN_FILL_SECONDS"] = "0"
-    server.env["SAMENPLAN_SECURE_COOKIES"] = "0"
-    db = database.connect(server.env["SAMENPLAN_DATABASE"])
-    try:
-        accounts.create_user(db, USERNAME, PASSWORD, "coordinator", "Marieke Sloot")
-    finally:
-        db.close()
+    server = with_coordinator(Server(tmp_path_factory.mktemp("zoeken")))
     server.start()
     yield server
     server.stop()
