@@ -348,3 +348,13 @@ def test_one_kind_only(indexed, proposing, settings):
     store.add_idea(indexed, proposing, title="Koffieochtend elke week")
     assert {kind for kind, _, _ in found(indexed, "koffieochtend", kwestie=proposing)} == {"idea", "agreement"}
     assert found(indexed, "koffieochtend", kind="agreement") == [("agreement", proposing, 1)]
+
+
+def test_with_many_kwesties_the_form_lists_none_of_them_but_keeps_the_one_asked_for(indexed, client, monkeypatch):
+    from participation.web import zoeken
+
+    assert f'<option value="{FUND}"' in client.get("/zoeken/?q=x").get_data(as_text=True)
+    monkeypatch.setattr(zoeken, "LISTED_KWESTIES", 1)
+    assert 'name="kwestie"' not in client.get("/zoeken/?q=x").get_data(as_text=True)
+    html = client.get(f"/zoeken/?q=x&kwestie={FUND}").get_data(as_text=True)
+    assert f'<option value="{FUND}" selected>' in html and f'<option value="{AZC}"' not in html

@@ -23,6 +23,7 @@ KIND_LABELS = {"kwestie": N_("Kwestie"), "idea": N_("Idee"), "question": N_("Vra
 ORDER_LABELS = {"relevant": N_("Best passend"), "nieuw": N_("Nieuwste eerst"),
                 "besproken": N_("Meest besproken eerst")}
 PREFIXES = {"idea": "I", "question": "V", "agreement": "A"}
+LISTED_KWESTIES = 50  # more public kwesties than this: no list of them all in the form
 
 
 @bp.get("/")
@@ -43,7 +44,9 @@ def results():
         issue = issues.get(slug)
         if issue is not None:  # made a draft since the last build
             groups.append((issue, [dict(r, url=result_url(issue, r)) for r in rows]))
-    titles = [(slug, issues.get(slug)) for slug in public]
+    # A choice of kwestie while there are few; with many, the one asked for (from its ideas page).
+    listed = public if len(public) <= LISTED_KWESTIES else [kwestie] if kwestie else []
+    titles = [(slug, issues.get(slug)) for slug in listed]
     return render_template(
         "zoeken.html", query=query[:search.MAX_QUERY], found=found, groups=groups, kwestie=kwestie,
         kind=args.get("soort") if kind else "", order=order, kind_labels=KIND_LABELS, order_labels=ORDER_LABELS,
