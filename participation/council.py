@@ -48,7 +48,14 @@ def summary(db, issue, versions, today):
 
 def concept_count(db, slug):
     """How many concept agreements wait for a round (not yet in the plan)."""
-    return sum(a["status"] == "concept" for a in store.agreements(db, slug))
+    return concept_totals(db, slug)[0]
+
+
+def concept_totals(db, slug):
+    """(how many concept agreements, what they would cost together; no cost counts as nothing).
+    One aggregate: /besluiten/ asks it of every kwestie on every rebuild of its page."""
+    return tuple(db.execute("select count(*), coalesce(sum(cost), 0) from agreements where issue = ? "
+                            "and status = 'concept'", [slug]).fetchone())
 
 
 def status_counts(agreements, concept=None):
@@ -75,7 +82,7 @@ def budget_figures(available, allocated, proposed=0):
 
 def concept_cost(db, slug):
     """What the concept agreements would cost together (those without a cost count as nothing)."""
-    return sum(a["cost"] or 0 for a in store.agreements(db, slug) if a["status"] == "concept")
+    return concept_totals(db, slug)[1]
 
 
 def responses(agreements):

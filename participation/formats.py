@@ -54,13 +54,25 @@ def kloktijd(value):
 
 def euro(amount):
     """250000 -> € 250.000: whole euros, the locale's own pattern and separators."""
-    return numbers.format_currency(int(amount), "EUR", format=_whole_euros(_locale()),
-                                   locale=_locale(), currency_digits=False).replace("\xa0", " ")
+    return _euro(int(amount), _locale())
 
 
 def number(value):
     """1234 -> 1.234 (Dutch), 1,234 (English)."""
-    return numbers.format_decimal(value, locale=_locale())
+    return _number(value, _locale())
+
+
+# Babel takes some 50 µs a figure, and /besluiten/ and the charts show thousands of them,
+# mostly the same small counts: remembered per locale.
+@functools.lru_cache(maxsize=4096)
+def _euro(amount, locale):
+    return numbers.format_currency(amount, "EUR", format=_whole_euros(locale), locale=locale,
+                                   currency_digits=False).replace("\xa0", " ")
+
+
+@functools.lru_cache(maxsize=4096)
+def _number(value, locale):
+    return numbers.format_decimal(value, locale=locale)
 
 
 @functools.cache
