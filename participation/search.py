@@ -42,6 +42,35 @@ def rebuild(db, issues):
     return db.execute("SELECT count(*) FROM search").fetchone()[0]
 
 
+def catch_up(db):
+    """Index the ideas and questions stored since the last time (ids above search_progress), in
+    one transaction, so one FTS5 segment for all of them; returns how many. Ideas and questions
+    are never deleted, so ids only grow. When none are new it costs two reads per kind."""
+    behind = [(kind, up_to, newest) for kind, up_to, newest in _progress(db) if newest > up_to]
+    if not behind:
+        return 0
+    with database.write(db):
+        added = 0
+        for kind, up_to, newest in _progress(db):  # again, now that we hold the write lock
+            if newest <= up_to:
+                continue
+            low = database.SEARCH_CODES[kind] * database.SEARCH_STEP
+            key = database.SEARCH_SOURCES[kind][1]
+            # One changed before this (hidden, say) went in through its trigger already.
+            db.execute("DELETE FROM search WHERE rowid > ? AND rowid <= ?", [low + up_to, low + newest])
+            added += db.execute(database.SEARCH_INSERT + database.SEARCH_ROWS[kind].format(
+                where=f"{key} > {int(up_to)} AND {key} <= {int(newest)}")).rowcount
+            db.execute("INSERT OR REPLACE INTO search_progress (kind, up_to) VALUES (?, ?)", [kind, newest])
+    return added
+
+
+def _progress(db):
+    """(kind, indexed up to id, newest id) of the kinds indexed in batches."""
+    return [(kind, (db.execute("SELECT up_to FROM search_progress WHERE kind = ?", [kind]).fetchone() or (0,))[0],
+             db.execute(f"SELECT coalesce(max(id), 0) FROM {database.SEARCH_SOURCES[kind][0]}").fetchone()[0])
+            for kind in database.BATCHED]
+
+
 def optimize(db):
     """Merge the index into one b-tree: what was deleted from it (an erased name) is gone from
     the file too, not only unreachable."""
@@ -156,6 +185,7 @@ def search(db, query, *, kwestie=None, kind=None, order="relevant", page=1, per_
     snippet, author, created_at, discussed}], "any_word"}: when no item has all the words,
     those with any of them.
     """
+    catch_up(db)
     found = words(query)
     public = public_issues(db)
     result = {"words": found, "total": 0, "page": 1, "pages": 0, "results": [], "any_word": False}

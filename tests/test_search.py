@@ -218,6 +218,7 @@ def test_the_page_of_an_idea_on_the_ideas_pages():
 
 def test_the_command_fills_an_emptied_index_again(settings, indexed, monkeypatch, capsys):
     store.add_idea(indexed, AZC, title="Jeu de boules baan")
+    assert search.catch_up(indexed) == 1  # what a search or a rebuild does first
     before = indexed.execute("select count(*) from search").fetchone()[0]
     indexed.execute("delete from search")
     indexed.execute("delete from search_kwesties")
@@ -241,6 +242,19 @@ def test_a_database_from_before_search_gets_its_rows_indexed(tmp_path):
     db = database.connect(path)
     db.execute("insert into search_kwesties (slug, digest) values ('azc', 'x')")
     assert found(db, "speelveld") == [("idea", "azc", 1)]
+
+
+def test_new_ideas_and_questions_are_indexed_in_one_batch_and_a_changed_one_once(indexed):
+    """No trigger on a new idea (FTS5 would write a segment for each); the next search, or the
+    next rebuild, indexes all that came in since, hidden ones left out."""
+    first = store.add_idea(indexed, AZC, title="Wadlopen met de kring")
+    hidden = store.add_idea(indexed, AZC, title="Wadlopen en schelden")
+    store.set_hidden(indexed, "ideas", AZC, hidden, reason="Kwetsend")
+    changed = store.add_question(indexed, AZC, text="Mag de hond mee met wadlopen?")
+    indexed.execute("update questions set text = 'Mag de hond mee wadlopen?' where number = ?", [changed])
+    assert indexed.execute("select count(*) from search where search match 'wadlopen'").fetchone() == (1,)
+    assert search.catch_up(indexed) == 2 and search.catch_up(indexed) == 0
+    assert sorted(found(indexed, "wadlopen")) == [("idea", AZC, first), ("question", AZC, changed)]
 
 
 def test_a_failed_store_leaves_the_index_as_it_was(indexed):

@@ -107,6 +107,7 @@ class KwestieGenerator(Generator):
 
     def write_all(self, db):
         search.index_issues(db, self.issues)  # what the site shows is what /zoeken/ finds
+        search.catch_up(db)
         data.schemas(self.site_writer)
         for issue in self.issues:
             self.write_issue(db, issue)
@@ -138,14 +139,17 @@ class KwestieGenerator(Generator):
         reorder = any([self.refresh_issue(slug) for slug in sorted(slugs)])  # noqa: C419
         rendered = []
         changed = [self.issues[self._positions[slug]] for slug in sorted(slugs) if slug in self._positions]
-        search.index_issues(db, changed, complete=False)
-        for slug in set(slugs) - set(self._positions):  # no longer public
-            search.remove_issue(db, slug)
         for issue in changed:
             versions, plan_error = self.plan_versions(db, issue)
             rendered += pages.kwestie_front(self.site_writer, db, issue, versions, plan_error, self.today)
             for lang in self.languages:
                 self._queue(("kwestie", issue.slug, lang), since)
+        # The search index after the page the resident waits for: a changed kwestie text, one
+        # no longer public, and the new ideas and questions waiting in the queue.
+        search.index_issues(db, changed, complete=False)
+        for slug in set(slugs) - set(self._positions):
+            search.remove_issue(db, slug)
+        search.catch_up(db)
         if reorder:
             self.site_writer.remove_pages("pagina", self.home_page_count())
             self.site_writer.remove_pages("besluiten", self.home_page_count())
