@@ -48,7 +48,7 @@ def test_search_bench_runs_and_names_every_query_type():
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
-    assert re.search(r"^seed .*10 kwesties x 100: .*index \d+ rows", out, re.M), out
+    assert re.search(r"^seed .*10 kwesties x 100: .*indexed in [\d.]+ s, index \d+ rows", out, re.M), out
     assert re.search(r"^alone .*bare Flask p50 [\d.]+ p95 [\d.]+ ms .*samenplan p50 [\d.]+ p95 [\d.]+ ms",
                      out, re.M), out
     assert re.search(r"^load .*bare Flask +[\d.]+ req/s .*samenplan +[\d.]+ req/s .*ratio [\d.]+", out, re.M), out
