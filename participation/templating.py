@@ -33,6 +33,24 @@ FILTERS = {
 GLOBALS = {"RELATIONS": RELATIONS, "stacked_bar": stacked_bar, "chart_legend": chart_legend}
 
 
+class Macros:
+    """A theme file's macros as a global (`charts.budget_chart(...)`), its module made once.
+
+    `{% from "_charts.html" import … %}` in a page runs that file again for every page
+    rendered (with or without context: Jinja compares the page's globals to decide), which
+    cost a rebuild more than the charts themselves. The macros use only the environment's
+    globals and filters, so one module serves every page and language."""
+
+    def __init__(self, env, name):
+        self.env, self.name, self.module = env, name, None
+
+    def __getattr__(self, macro):
+        if self.module is None:
+            self.module = self.env.get_template(self.name).module
+        return getattr(self.module, macro)
+
+
 def add_to(env):
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
+    env.globals["charts"] = Macros(env, "_charts.html")
