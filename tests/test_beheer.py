@@ -290,7 +290,9 @@ def test_a_meeting_is_recorded_for_the_verslag(as_coordinator, settings, db):
 def test_a_meeting_needs_a_past_day_and_a_place(as_coordinator, db):
     import datetime
 
-    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    # Tomorrow where the meetings are: between 23:00 and 24:00 UTC the machine's date is
+    # already today in Amsterdam (this failed in CI at 23:20 UTC).
+    tomorrow = (meetings.local_now().date() + datetime.timedelta(days=1)).isoformat()
     response = post(as_coordinator, f"/beheer/{AZC}/bijeenkomst", {"held_on": tomorrow, "place": "", "attendees": "veel"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)

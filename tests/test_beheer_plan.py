@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from participation import audit, consent, plan, store
+from participation import audit, consent, phases, plan, store
 from participation.issues import read_issue
 
 from .conftest import write_issue
@@ -267,10 +267,12 @@ def test_a_status_can_be_dated_but_not_in_the_future(as_coordinator, settings, d
     for member in (kwestie["ans"], kwestie["bram"], kwestie["cor"]):
         answer(as_coordinator, member, "consent")
     post(as_coordinator, f"{PLAN}aannemen", {})
-    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    # Days where the kwestie is (phases.today): between 23:00 and 24:00 UTC the machine's date
+    # is a day behind Amsterdam's (this failed in CI at 23:20 UTC).
+    tomorrow = (phases.today() + datetime.timedelta(days=1)).isoformat()
     response = post(as_coordinator, f"{PLAN}uitvoering/1", {"status": "done", "note": "Klaar", "date": tomorrow})
     assert response.status_code == 400 and 'href="#status-A1-date"' in response.get_data(as_text=True)
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = phases.today() - datetime.timedelta(days=1)
     response = post(as_coordinator, f"{PLAN}uitvoering/1",
                     {"status": "done", "note": "Klaar", "date": yesterday.strftime("%d-%m-%Y")})
     assert response.status_code == 303
