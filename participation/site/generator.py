@@ -144,12 +144,11 @@ class KwestieGenerator(Generator):
             rendered += pages.kwestie_front(self.site_writer, db, issue, versions, plan_error, self.today)
             for lang in self.languages:
                 self._queue(("kwestie", issue.slug, lang), since)
-        # The search index after the page the resident waits for: a changed kwestie text, one
-        # no longer public, and the new ideas and questions waiting in the queue.
+        # The search index after the page the resident waits for: a changed kwestie text, or
+        # one no longer public. (New ideas: write_site_wide; a search indexes them first anyway.)
         search.index_issues(db, changed, complete=False)
         for slug in set(slugs) - set(self._positions):
             search.remove_issue(db, slug)
-        search.catch_up(db)
         if reorder:
             self.site_writer.remove_pages("pagina", self.home_page_count())
             self.site_writer.remove_pages("besluiten", self.home_page_count())
@@ -257,6 +256,9 @@ class KwestieGenerator(Generator):
         self._counted = 0
         if any(i.slug not in self._summaries or i.slug not in self._feed_entries for i in self.issues):
             return None  # the list changed between steps (a kwestie published): count again
+        # New ideas and questions into the search index, here and not with every kwestie page:
+        # FTS5 writes a segment per transaction and merges them as they pile up.
+        search.catch_up(db)
         return [self.write_site_feed(), self.write_council_csv()]
 
     def write_council_csv(self):
