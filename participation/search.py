@@ -96,18 +96,28 @@ def plain(html_text):
 
 def index_issues(db, issues, *, complete=True):
     """Index the public kwesties whose text changed; complete: `issues` are all of them, so a
-    kwestie no longer among them (made draft, removed) is no longer found, nor what was sent to it."""
+    kwestie no longer among them (made draft, removed) is no longer found, nor what was sent to it.
+    Reads and writes nothing beyond the kwesties given unless complete (the worker's rebuild
+    gives one kwestie, and should not pay for a thousand)."""
+    known = {slug: (digest, public) for slug, digest, public in (
+        db.execute("SELECT slug, digest, public FROM search_kwesties") if complete else
+        db.execute(f"SELECT slug, digest, public FROM search_kwesties WHERE slug IN ({','.join('?' * len(issues))})",
+                   [issue.slug for issue in issues]))}
+    changed = []
+    for issue in issues:
+        title, text = issue_text(issue)
+        digest = hashlib.sha256(f"{issue.opened}\0{title}\0{text}".encode()).hexdigest()
+        if known.get(issue.slug) != (digest, 1):
+            changed.append((issue, title, text, digest))
+    gone = ({slug for slug, (_, public) in known.items() if public} - {issue.slug for issue in issues}
+            if complete else set())
+    if not (changed or gone):
+        return
     with database.write(db):
-        known = {slug: (digest, public) for slug, digest, public in
-                 db.execute("SELECT slug, digest, public FROM search_kwesties")}
-        for issue in issues:
-            title, text = issue_text(issue)
-            digest = hashlib.sha256(f"{issue.opened}\0{title}\0{text}".encode()).hexdigest()
-            if known.get(issue.slug) != (digest, 1):
-                _index_issue(db, issue, title, text, digest)
-        if complete:
-            for slug in {slug for slug, (_, public) in known.items() if public} - {issue.slug for issue in issues}:
-                remove_issue(db, slug)
+        for issue, title, text, digest in changed:
+            _index_issue(db, issue, title, text, digest)
+        for slug in gone:
+            remove_issue(db, slug)
 
 
 def _rowid(id_):
